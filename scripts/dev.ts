@@ -1,0 +1,44 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { migrateDatabase } from "./lib/migrate";
+import { type RunningDatabase, startEmbeddedPostgres } from "./lib/postgres";
+
+// `.env` configures the dev run (wrangler reads it too, for the Worker's variables and secrets).
+if (existsSync(".env")) process.loadEnvFile(".env");
+
+const port = process.env.PORT ?? "8787";
+const external = process.env.DATABASE_URL;
+
+let database: RunningDatabase | undefined;
+if (external) {
+  console.log(`database  ${redact(external)} (DATABASE_URL)`);
+} else {
+  database = await startEmbeddedPostgres({ dataDir: ".data/pglite", port: Number(process.env.DEV_DB_PORT ?? 54329) });
+  console.log(`database  embedded PGlite, data in .data/pglite, listening on ${redact(database.url)}`);
+}
+const url = external ?? database!.url;
+await migrateDatabase(url);
+console.log("database  migrations applied");
+
+const wrangler = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", "--test-scheduled"], {
+  stdio: "inherit",
+  env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: url },
+});
+console.log(`api       http://127.0.0.1:${port}  (docs at /docs, OpenAPI at /openapi.json, health at /health)`);
+console.log("stop      Ctrl-C stops the Worker and the database");
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  wrangler.kill("SIGINT");
+  await database?.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+wrangler.on("exit", (code) => void stop(code ?? 0));
+
+function redact(connection: string) {
+  return connection.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}

@@ -1,0 +1,47 @@
+import { env, SELF } from "cloudflare:test";
+import postgres from "postgres";
+
+export const BASE = "http://sync.test";
+
+/** Calls the Worker with JSON, the way an agent would. */
+export async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await SELF.fetch(`${BASE}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, headers: res.headers, body: json };
+}
+
+/** A direct database connection, for checking effects behind the API's back. */
+export function database() {
+  return postgres(env.HYPERDRIVE.connectionString, { max: 2, fetch_types: false, onnotice: () => {} });
+}
+
+/**
+ * A time window no other test uses, so list filters on due time isolate this test's rows even
+ * while other files write in parallel.
+ */
+export function uniqueWindow(hours = 24) {
+  const start = Date.UTC(2100, 0, 1) + Math.floor(Math.random() * 1e5) * 3_600_000 * 48;
+  const at = (h: number) => new Date(start + h * 3_600_000).toISOString();
+  return { at, from: at(0), to: at(hours) };
+}
+
+export function expectProblem(res: { status: number; headers: Headers; body: any }, status: number) {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  if (!res.headers.get("content-type")?.startsWith("application/problem+json")) {
+    throw new Error(`expected problem+json, got ${res.headers.get("content-type")}`);
+  }
+  if (res.body.status !== status || typeof res.body.detail !== "string" || typeof res.body.type !== "string") {
+    throw new Error(`not a problem document: ${JSON.stringify(res.body)}`);
+  }
+  return res.body as { type: string; title: string; detail: string; errors?: { path: string; message: string }[] };
+}

@@ -1,0 +1,47 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import pkg from "../package.json";
+import type { HonoEnv } from "./env";
+import { onError } from "./http/on-error";
+import { problem, problemResponse } from "./http/problem";
+import { validationHook } from "./http/validation";
+import { curlJson } from "./middleware/curl-json";
+import { database } from "./middleware/database";
+import { requestId } from "./middleware/request-id";
+import { healthRoutes } from "./routes/health";
+import { reminderRoutes } from "./routes/reminders";
+import { taskRoutes } from "./routes/tasks";
+
+const api = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+api.use(requestId);
+api.use(async (c, next) =>
+  bodyLimit({
+    maxSize: Number(c.env.MAX_BODY_BYTES),
+    onError: () => {
+      throw new HTTPException(413, { message: `The body is larger than ${c.env.MAX_BODY_BYTES} bytes.` });
+    },
+  })(c, next),
+);
+api.use(curlJson);
+api.use(database);
+
+const routes = api.route("/health", healthRoutes).route("/tasks", taskRoutes).route("/reminders", reminderRoutes);
+
+api.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "OpenClaw Sync",
+    version: pkg.version,
+    description: "The real-time source of truth for tasks and reminders used by AI chat agents and the dashboard.",
+  },
+});
+api.get("/docs", swaggerUI({ url: "/openapi.json" }));
+api.notFound((c) =>
+  problemResponse(c, problem(404, "not-found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`)),
+);
+api.onError(onError);
+
+export const app = api;
+export type AppType = typeof routes;

@@ -1,0 +1,4 @@
+export * from "./changes";
+export * from "./enums";
+export * from "./reminders";
+export * from "./tasks";

@@ -1,0 +1,45 @@
+import { z } from "@hono/zod-openapi";
+import { createSchemaFactory } from "drizzle-zod";
+
+/** drizzle-zod bound to the OpenAPI-aware zod, so derived schemas can carry `.openapi()` metadata. */
+export const { createInsertSchema, createSelectSchema, createUpdateSchema } = createSchemaFactory({ zodInstance: z });
+
+const NO_NUL = "must not contain the NUL character (\\u0000)";
+
+/** Free text as Postgres can store it: NUL is the one character a `text` column rejects. */
+export const text = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((s) => !s.includes("\u0000"), NO_NUL);
+
+/** Timestamps must carry their offset: a bare local time is ambiguous and is refused, never guessed. */
+export const timestampInput = () =>
+  z.iso
+    .datetime({ offset: true, error: "must be an ISO 8601 timestamp with an offset, such as 2026-03-01T10:00:00Z" })
+    .transform((s) => new Date(s))
+    .openapi({ type: "string", format: "date-time", example: "2026-03-01T10:00:00Z" });
+
+export const timestampOutput = () => z.iso.datetime().openapi({ example: "2026-03-01T10:00:00.000Z" });
+
+/** A path id. One that is not a UUID cannot name anything: the validation hook answers 404. */
+export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+
+export const limit = () => z.coerce.number().int().min(1).max(200).default(50);
+
+export const cursor = () =>
+  z.string().max(200).optional().openapi({ description: "The `next_cursor` of the previous page." });
+
+/** Query strings carry booleans as text; anything but `true`/`false` is an error, not a guess. */
+export const booleanQuery = () => z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    next_cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page; null on the last." }),
+  });

@@ -1,0 +1,59 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { isDatabaseUnavailable } from "../db/errors";
+import {
+  ConflictError,
+  DomainError,
+  GoneError,
+  InvalidInputError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnavailableError,
+} from "../services/errors";
+import { log } from "./log";
+import { type Problem, problem, problemResponse } from "./problem";
+
+const HTTP_SLUGS: Record<number, string> = {
+  400: "bad-request",
+  404: "not-found",
+  405: "method-not-allowed",
+  413: "body-too-large",
+  415: "unsupported-media-type",
+};
+
+const RETRY_AFTER = { "retry-after": "5" };
+
+function domainProblem(err: DomainError): Problem {
+  if (err instanceof NotFoundError) return problem(404, "not-found", err.message);
+  if (err instanceof InvalidInputError) return problem(422, "validation", err.message, err.errors);
+  if (err instanceof ConflictError) return problem(409, "conflict", err.message);
+  if (err instanceof PreconditionFailedError) return problem(412, "stale-version", err.message);
+  if (err instanceof GoneError) return problem(410, "gone", err.message);
+  if (err instanceof UnavailableError) return problem(503, "database-unavailable", err.message);
+  return problem(500, "internal", "An unexpected domain error occurred.");
+}
+
+/** The one place where an error becomes a response; anything unrecognised is a bug and a 500. */
+export function onError(err: Error, c: Context) {
+  if (err instanceof DomainError) {
+    return problemResponse(c, domainProblem(err), err instanceof UnavailableError ? RETRY_AFTER : {});
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const detail =
+      status === 415
+        ? "Send a JSON body with Content-Type: application/json."
+        : err.message || "The request could not be handled.";
+    return problemResponse(c, problem(status, HTTP_SLUGS[status] ?? "http", detail));
+  }
+  if (isDatabaseUnavailable(err)) {
+    log(c, "warn", "database unavailable", { error: String(err) });
+    return problemResponse(
+      c,
+      problem(503, "database-unavailable", "The database is unavailable or too slow right now; retry shortly."),
+      RETRY_AFTER,
+    );
+  }
+  log(c, "error", "unhandled error", { error: String(err), stack: err.stack });
+  return problemResponse(c, problem(500, "internal", "An unexpected error occurred; it has been logged."));
+}

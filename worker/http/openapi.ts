@@ -1,0 +1,54 @@
+import { z } from "@hono/zod-openapi";
+
+export const Problem = z
+  .object({
+    type: z.string().openapi({ example: "/problems/validation" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z
+      .array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          location: z.enum(["body", "query", "path", "header"]).optional(),
+        }),
+      )
+      .optional(),
+    request_id: z.string().optional(),
+  })
+  .openapi("Problem");
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: "Malformed request (for example, invalid JSON).",
+  401: "Missing, malformed, unknown or revoked API key.",
+  403: "The API key lacks the scope this route needs.",
+  404: "No such resource.",
+  409: "Conflicts with a request still in progress.",
+  410: "The requested history has been pruned.",
+  412: "If-Match named a version that is no longer current.",
+  413: "Body larger than the limit.",
+  415: "Body is not JSON.",
+  422: "Understood, but a field is invalid.",
+  429: "Rate limit exceeded; see Retry-After.",
+  503: "Database unavailable; see Retry-After.",
+};
+
+/** The error responses of a route, all from one shared definition. */
+export function problems(...statuses: number[]) {
+  return Object.fromEntries(
+    [...statuses, 503].map((status) => [
+      status,
+      { description: DESCRIPTIONS[status] ?? "Error", content: { "application/problem+json": { schema: Problem } } },
+    ]),
+  );
+}
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, content: { "application/json": { schema } } },
+});
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});

@@ -1,0 +1,19 @@
+import { createMiddleware } from "hono/factory";
+import { createDatabase } from "../db/client";
+import type { HonoEnv } from "../env";
+
+/**
+ * Gives the request its own database client. postgres.js connects lazily, so routes that never
+ * query cost nothing; the runtime closes the sockets when the request and its waitUntil work end
+ * (closing them ourselves races postgres.js's reader and surfaces as an unhandled rejection).
+ */
+export const database = createMiddleware<HonoEnv>(async (c, next) => {
+  const { sql, db } = createDatabase(c.env.HYPERDRIVE.connectionString, {
+    statementTimeoutMs: Number(c.env.DB_STATEMENT_TIMEOUT_MS),
+    connectTimeoutSeconds: Number(c.env.DB_CONNECT_TIMEOUT_S),
+  });
+  const committed: string[] = [];
+  c.set("sql", sql);
+  c.set("store", { db, onCommitted: (txid) => committed.push(txid) });
+  await next();
+});

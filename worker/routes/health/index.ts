@@ -1,0 +1,28 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import pkg from "../../../package.json";
+import { isDatabaseUnavailable } from "../../db/errors";
+import type { HonoEnv } from "../../env";
+import { log } from "../../http/log";
+import { json, problems } from "../../http/openapi";
+import { UnavailableError } from "../../services/errors";
+
+const Health = z.object({ status: z.literal("ok"), db: z.literal("ok"), version: z.string() }).openapi("Health");
+
+export const healthRoutes = new OpenAPIHono<HonoEnv>().openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["health"],
+    summary: "Liveness and database reachability (no auth)",
+    responses: { 200: json(Health, "The API and its database answer."), ...problems() },
+  }),
+  async (c) => {
+    try {
+      await c.var.sql`select 1`;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) log(c, "error", "health check failed", { error: String(err) });
+      throw new UnavailableError("The database does not answer.");
+    }
+    return c.json({ status: "ok" as const, db: "ok" as const, version: pkg.version }, 200);
+  },
+);

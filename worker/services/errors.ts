@@ -1,0 +1,36 @@
+/** A problem with one field of the caller's input, reported back as-is. */
+export interface FieldError {
+  path: string;
+  message: string;
+  location?: "body" | "query" | "path" | "header";
+}
+
+/** Errors the domain raises; one table at the HTTP edge turns each into its status. */
+export abstract class DomainError extends Error {}
+
+export class NotFoundError extends DomainError {
+  constructor(entity: string, id: string) {
+    super(`No ${entity} with id '${id.slice(0, 64)}'.`);
+  }
+}
+
+/** Understood but not acceptable: a field is invalid, or the request contradicts stored state. */
+export class InvalidInputError extends DomainError {
+  constructor(
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class ConflictError extends DomainError {}
+
+/** The caller's copy is stale: `If-Match` named a version that is no longer current. */
+export class PreconditionFailedError extends DomainError {}
+
+/** The caller asked for history that has been pruned. */
+export class GoneError extends DomainError {}
+
+/** A dependency (the database) cannot serve the request now; the caller should retry shortly. */
+export class UnavailableError extends DomainError {}
