@@ -20,7 +20,10 @@ export async function call(method: string, path: string, body?: unknown, headers
   return { status: res.status, headers: res.headers, body: json };
 }
 
-/** A direct database connection, for checking effects behind the API's back. */
+/**
+ * A direct database connection, for checking effects behind the API's back. Left open: workerd
+ * closes it with the test isolate, and postgres.js's own end() races its socket reader there.
+ */
 export function database() {
   return postgres(env.HYPERDRIVE.connectionString, { max: 2, fetch_types: false, onnotice: () => {} });
 }

@@ -1,8 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { call, database, expectProblem, uniqueWindow } from "../../../test/helpers";
 
 const sql = database();
-afterAll(() => sql.end());
 
 async function newTask() {
   return (await call("POST", "/tasks", { title: "task with reminders", source: "telegram" })).body.id as string;

@@ -1,8 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { call, database, expectProblem, uniqueWindow } from "../../../test/helpers";
 
 const sql = database();
-afterAll(() => sql.end());
 
 const seed = {
   title: "Review pull requests",
