@@ -7,6 +7,7 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
+        bindings: { ADMIN_TOKEN: "test-admin-token-not-a-secret" },
       },
     })),
   ],

@@ -3,11 +3,19 @@ import postgres from "postgres";
 
 export const BASE = "http://sync.test";
 
-/** Calls the Worker with JSON, the way an agent would. */
+/**
+ * Calls the Worker with JSON, the way an agent would: as the admin unless `headers` brings its own
+ * `authorization` (an empty string sends none).
+ */
 export async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const { authorization = `Bearer ${(env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN}`, ...rest } = headers;
   const res = await SELF.fetch(`${BASE}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: {
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(authorization ? { authorization } : {}),
+      ...rest,
+    },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();

@@ -4,12 +4,13 @@ import { InvalidInputError, NotFoundError } from "./errors";
 import { decodeCursor, page } from "./pagination";
 import { currentTxid, missingOrStale, type Store, txid, versionMatches } from "./store";
 
-export type NewReminder = Pick<ReminderRow, "task_id" | "remind_at" | "channel">;
-export type ReminderChanges = Partial<Pick<ReminderRow, "remind_at" | "channel">>;
+export type NewReminder = Pick<ReminderRow, "task_id" | "remind_at" | "channel"> & { recipient?: string | null };
+export type ReminderChanges = Partial<Pick<ReminderRow, "remind_at" | "channel" | "recipient">>;
 
 export interface ReminderFilters {
   task_id?: string;
   sent?: boolean;
+  status?: ReminderRow["status"] | "due";
   channel?: ReminderRow["channel"];
   due_before?: Date;
   limit: number;
@@ -25,11 +26,12 @@ const noSuchTask = (taskId: string) =>
   ]);
 
 export async function createReminder(store: Store, input: NewReminder): Promise<ReminderRow> {
+  const remindAt = input.remind_at.toISOString();
   // INSERT … SELECT FROM tasks: a missing task yields no row (a clear 422) instead of an FK error.
   const inserted = await store.db
     .execute<ReminderRow & { txid: string }>(sql`
-      insert into ${reminders} (task_id, remind_at, channel)
-      select ${tasks.id}, ${input.remind_at.toISOString()}::timestamptz, ${input.channel}::reminder_channel
+      insert into ${reminders} (task_id, remind_at, next_attempt_at, channel, recipient)
+      select ${tasks.id}, ${remindAt}::timestamptz, ${remindAt}::timestamptz, ${input.channel}::reminder_channel, ${input.recipient ?? null}
       from ${tasks} where ${tasks.id} = ${input.task_id}
       returning *, ${txid} as txid`)
     .catch((err: { code?: string; cause?: { code?: string } }) => {
@@ -56,6 +58,9 @@ export async function listReminders(store: Store, filters: ReminderFilters) {
     filters.task_id ? eq(reminders.task_id, filters.task_id) : undefined,
     filters.sent !== undefined ? eq(reminders.sent, filters.sent) : undefined,
     filters.channel && eq(reminders.channel, filters.channel),
+    filters.status === "due"
+      ? sql`${reminders.status} = 'scheduled' and ${reminders.next_attempt_at} <= now()`
+      : filters.status && eq(reminders.status, filters.status),
     filters.due_before && lt(reminders.remind_at, filters.due_before),
   ];
   if (filters.cursor) {
@@ -73,13 +78,30 @@ export async function listReminders(store: Store, filters: ReminderFilters) {
   return page(rows, filters.limit);
 }
 
-/** Moving `remind_at` is a snooze: the reminder is armed again even if it was already sent. */
+/**
+ * The columns that (re-)arm a reminder for `remindAt`: due then, no attempts yet, no error, and any
+ * scan's claim released (a scan still delivering the old time finds its lease gone and records nothing).
+ */
+export function armAt(remindAt: Date) {
+  return {
+    remind_at: remindAt,
+    next_attempt_at: remindAt,
+    status: "scheduled" as const,
+    sent_at: null,
+    attempts: 0,
+    last_error: null,
+    lease_until: null,
+    lease_token: null,
+  };
+}
+
+/** Moving `remind_at` is a snooze: the reminder is armed again even if it was already sent or failed. */
 export async function updateReminder(store: Store, id: string, changes: ReminderChanges, expectedVersion?: number) {
   const [row] = await store.db
     .update(reminders)
     .set({
       ...changes,
-      ...(changes.remind_at ? { sent: false } : {}),
+      ...(changes.remind_at ? armAt(changes.remind_at) : {}),
       version: sql`${reminders.version} + 1`,
     })
     .where(and(eq(reminders.id, id), versionMatches(reminders.version, expectedVersion)))

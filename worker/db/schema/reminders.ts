@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, version } from "./columns";
-import { reminderChannel } from "./enums";
+import { reminderChannel, reminderStatus } from "./enums";
 import { tasks } from "./tasks";
 
 export const reminders = pgTable(
@@ -13,7 +13,19 @@ export const reminders = pgTable(
       .references(() => tasks.id, { onDelete: "cascade" }),
     remind_at: timestamptz("remind_at").notNull(),
     channel: reminderChannel("channel").notNull(),
-    sent: boolean("sent").notNull().default(false),
+    /** Telegram chat id or WhatsApp number (E.164); null means the channel's configured default. */
+    recipient: text("recipient"),
+    status: reminderStatus("status").notNull().default("scheduled"),
+    /** True only once a provider accepted the message; derived so it can never disagree with status. */
+    sent: boolean("sent").notNull().generatedAlwaysAs(sql`status = 'sent'`),
+    sent_at: timestamptz("sent_at"),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the scan should next try: remind_at at first, later the retry backoff. */
+    next_attempt_at: timestamptz("next_attempt_at").notNull().defaultNow(),
+    last_error: text("last_error"),
+    /** A scan's claim: until this instant no other scan takes the reminder. Not part of the API. */
+    lease_until: timestamptz("lease_until"),
+    lease_token: uuid("lease_token"),
     created_at: createdAt(),
     version: version(),
   },
@@ -22,8 +34,8 @@ export const reminders = pgTable(
     index("reminders_task_idx").on(t.task_id, t.created_at.desc(), t.id.desc()),
     // GET /reminders without filters: newest first, keyset-paginated on (created_at, id).
     index("reminders_created_idx").on(t.created_at.desc(), t.id.desc()),
-    // The due scan: its cost follows the number of unsent reminders, not the table's size.
-    index("reminders_unsent_due_idx").on(t.remind_at).where(sql`${t.sent} = false`),
+    // The due scan: its cost follows the number of armed reminders, not the table's size.
+    index("reminders_due_idx").on(t.next_attempt_at).where(sql`${t.status} = 'scheduled'`),
   ],
 );
 

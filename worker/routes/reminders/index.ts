@@ -5,10 +5,18 @@ import type { HonoEnv } from "../../env";
 import { IdParam } from "../../http/fields";
 import { json, jsonBody, problems } from "../../http/openapi";
 import * as service from "../../services/reminders";
-import { CreateReminder, Reminder, ReminderListQuery, ReminderPage, UpdateReminder } from "./schemas";
+import {
+  CreateReminder,
+  HIDDEN_REMINDER_COLUMNS,
+  Reminder,
+  ReminderListQuery,
+  ReminderPage,
+  UpdateReminder,
+} from "./schemas";
 
 type ReminderResource = z.infer<typeof Reminder>;
-const toReminder = (row: Record<string, unknown>) => toResource(reminders, row) as ReminderResource;
+const toReminder = (row: Record<string, unknown>) =>
+  toResource(reminders, row, HIDDEN_REMINDER_COLUMNS) as ReminderResource;
 
 export const reminderRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(
