@@ -2,20 +2,29 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import pkg from "../package.json";
 import type { HonoEnv } from "./env";
 import { onError } from "./http/on-error";
 import { problem, problemResponse } from "./http/problem";
 import { validationHook } from "./http/validation";
+import { authenticate } from "./middleware/auth";
+import { cors } from "./middleware/cors";
 import { curlJson } from "./middleware/curl-json";
 import { database } from "./middleware/database";
+import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
+import { requestLog } from "./middleware/request-log";
+import { apiKeyRoutes } from "./routes/api-keys";
 import { healthRoutes } from "./routes/health";
 import { reminderRoutes } from "./routes/reminders";
 import { taskRoutes } from "./routes/tasks";
 
 const api = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 api.use(requestId);
+api.use(requestLog);
+api.use(secureHeaders());
+api.use(cors);
 api.use(async (c, next) =>
   bodyLimit({
     maxSize: Number(c.env.MAX_BODY_BYTES),
@@ -26,9 +35,20 @@ api.use(async (c, next) =>
 );
 api.use(curlJson);
 api.use(database);
+api.use(authenticate);
+api.use(rateLimit);
 
-const routes = api.route("/health", healthRoutes).route("/tasks", taskRoutes).route("/reminders", reminderRoutes);
+const routes = api
+  .route("/health", healthRoutes)
+  .route("/tasks", taskRoutes)
+  .route("/reminders", reminderRoutes)
+  .route("/api-keys", apiKeyRoutes);
 
+api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: "An API key (`ocs_…`) or the operator's ADMIN_TOKEN. Each operation lists the scope it needs.",
+});
 api.doc31("/openapi.json", {
   openapi: "3.1.0",
   info: {

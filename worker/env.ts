@@ -1,13 +1,21 @@
 import type { Sql } from "./db/client";
+import type { Principal } from "./services/api-keys";
 import type { Store } from "./services/store";
 
-/** Bindings from `wrangler types` (worker-configuration.d.ts) plus the secrets set with `wrangler secret put`. */
-export type Env = Cloudflare.Env;
+/** Secrets: `.env` locally, `wrangler secret put` in production. */
+interface Secrets {
+  /** Bootstrap admin bearer; without it only API keys authenticate. */
+  ADMIN_TOKEN?: string;
+}
+
+/** Bindings from `wrangler types` (worker-configuration.d.ts) plus the secrets. */
+export type Env = Cloudflare.Env & Secrets;
 
 export interface HonoEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
+    principal: Principal;
     store: Store;
     sql: Sql;
   };

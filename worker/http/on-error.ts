@@ -4,10 +4,12 @@ import { isDatabaseUnavailable } from "../db/errors";
 import {
   ConflictError,
   DomainError,
+  ForbiddenError,
   GoneError,
   InvalidInputError,
   NotFoundError,
   PreconditionFailedError,
+  UnauthenticatedError,
   UnavailableError,
 } from "../services/errors";
 import { log } from "./log";
@@ -23,9 +25,21 @@ const HTTP_SLUGS: Record<number, string> = {
 
 const RETRY_AFTER = { "retry-after": "5" };
 
+function domainHeaders(err: DomainError): Record<string, string> {
+  if (err instanceof UnavailableError) return RETRY_AFTER;
+  if (err instanceof UnauthenticatedError) {
+    // RFC 6750: no error code when credentials are simply absent.
+    const error = err.reason === "missing" ? "" : `, error="${err.reason}"`;
+    return { "www-authenticate": `Bearer realm="openclaw-sync"${error}` };
+  }
+  return {};
+}
+
 function domainProblem(err: DomainError): Problem {
   if (err instanceof NotFoundError) return problem(404, "not-found", err.message);
   if (err instanceof InvalidInputError) return problem(422, "validation", err.message, err.errors);
+  if (err instanceof UnauthenticatedError) return problem(401, "unauthenticated", err.message);
+  if (err instanceof ForbiddenError) return problem(403, "forbidden", err.message);
   if (err instanceof ConflictError) return problem(409, "conflict", err.message);
   if (err instanceof PreconditionFailedError) return problem(412, "stale-version", err.message);
   if (err instanceof GoneError) return problem(410, "gone", err.message);
@@ -35,9 +49,7 @@ function domainProblem(err: DomainError): Problem {
 
 /** The one place where an error becomes a response; anything unrecognised is a bug and a 500. */
 export function onError(err: Error, c: Context) {
-  if (err instanceof DomainError) {
-    return problemResponse(c, domainProblem(err), err instanceof UnavailableError ? RETRY_AFTER : {});
-  }
+  if (err instanceof DomainError) return problemResponse(c, domainProblem(err), domainHeaders(err));
   if (err instanceof HTTPException) {
     const status = err.status;
     const detail =

@@ -34,10 +34,14 @@ const DESCRIPTIONS: Record<number, string> = {
   503: "Database unavailable; see Retry-After.",
 };
 
-/** The error responses of a route, all from one shared definition. */
+/** The error responses of an authenticated route, all from one shared definition. */
 export function problems(...statuses: number[]) {
+  return problemResponses(...statuses, 401, 403, 429, 503);
+}
+
+export function problemResponses(...statuses: number[]) {
   return Object.fromEntries(
-    [...statuses, 503].map((status) => [
+    statuses.map((status) => [
       status,
       { description: DESCRIPTIONS[status] ?? "Error", content: { "application/problem+json": { schema: Problem } } },
     ]),
@@ -52,3 +56,15 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
 });
+
+export const notModifiedResponse = { 304: { description: "Unchanged since the ETag given in If-None-Match." } };
+
+/** Documents the optional If-Match header of PATCH and DELETE. */
+export const withIfMatch = {
+  headers: z.object({
+    "if-match": z
+      .string()
+      .optional()
+      .openapi({ description: 'The ETag you last saw, e.g. "3"; a stale one gets 412 instead of overwriting.' }),
+  }),
+};

@@ -26,6 +26,19 @@ export class InvalidInputError extends DomainError {
 
 export class ConflictError extends DomainError {}
 
+/** No usable credentials: missing, malformed, unknown or revoked. `reason` feeds WWW-Authenticate. */
+export class UnauthenticatedError extends DomainError {
+  constructor(
+    message: string,
+    readonly reason: "missing" | "invalid_request" | "invalid_token",
+  ) {
+    super(message);
+  }
+}
+
+/** Authenticated, but the key lacks the scope the route needs. */
+export class ForbiddenError extends DomainError {}
+
 /** The caller's copy is stale: `If-Match` named a version that is no longer current. */
 export class PreconditionFailedError extends DomainError {}
 

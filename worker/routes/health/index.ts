@@ -3,7 +3,7 @@ import pkg from "../../../package.json";
 import { isDatabaseUnavailable } from "../../db/errors";
 import type { HonoEnv } from "../../env";
 import { log } from "../../http/log";
-import { json, problems } from "../../http/openapi";
+import { json, problemResponses } from "../../http/openapi";
 import { UnavailableError } from "../../services/errors";
 
 const Health = z.object({ status: z.literal("ok"), db: z.literal("ok"), version: z.string() }).openapi("Health");
@@ -14,7 +14,7 @@ export const healthRoutes = new OpenAPIHono<HonoEnv>().openapi(
     path: "/",
     tags: ["health"],
     summary: "Liveness and database reachability (no auth)",
-    responses: { 200: json(Health, "The API and its database answer."), ...problems() },
+    responses: { 200: json(Health, "The API and its database answer."), ...problemResponses(503) },
   }),
   async (c) => {
     try {

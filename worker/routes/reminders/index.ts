@@ -2,8 +2,10 @@ import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import { toResource } from "../../db/resource";
 import { reminders } from "../../db/schema";
 import type { HonoEnv } from "../../env";
+import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
-import { json, jsonBody, problems } from "../../http/openapi";
+import { json, jsonBody, notModifiedResponse, problems, withIfMatch } from "../../http/openapi";
+import { scoped } from "../../middleware/auth";
 import * as service from "../../services/reminders";
 import {
   CreateReminder,
@@ -25,12 +27,13 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       path: "/",
       tags: ["reminders"],
       summary: "Create a reminder",
+      ...scoped("reminders:write"),
       request: jsonBody(CreateReminder),
       responses: { 201: json(Reminder, "The created reminder; Location names it."), ...problems(400, 413, 415, 422) },
     }),
     async (c) => {
       const reminder = toReminder(await service.createReminder(c.var.store, c.req.valid("json")));
-      return c.json(reminder, 201, { location: `/reminders/${reminder.id}` });
+      return c.json(reminder, 201, { location: `/reminders/${reminder.id}`, etag: etagOf(reminder.version) });
     },
   )
   .openapi(
@@ -39,6 +42,7 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       path: "/",
       tags: ["reminders"],
       summary: "List reminders, newest first",
+      ...scoped("reminders:read"),
       request: { query: ReminderListQuery },
       responses: { 200: json(ReminderPage, "One page of reminders."), ...problems(422) },
     }),
@@ -52,24 +56,39 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       method: "get",
       path: "/{id}",
       tags: ["reminders"],
-      summary: "Get a reminder",
+      summary: "Get a reminder (If-None-Match answers 304 while it is unchanged)",
+      ...scoped("reminders:read"),
       request: { params: IdParam },
-      responses: { 200: json(Reminder, "The reminder."), ...problems(404) },
+      responses: {
+        200: json(Reminder, "The reminder; ETag is its version."),
+        ...notModifiedResponse,
+        ...problems(404),
+      },
     }),
-    async (c) => c.json(toReminder(await service.getReminder(c.var.store, c.req.valid("param").id)), 200),
+    async (c) => {
+      const reminder = toReminder(await service.getReminder(c.var.store, c.req.valid("param").id));
+      const etag = etagOf(reminder.version);
+      if (notModified(c, reminder.version)) return c.body(null, 304, { etag });
+      return c.json(reminder, 200, { etag });
+    },
   )
   .openapi(
     createRoute({
       method: "patch",
       path: "/{id}",
       tags: ["reminders"],
-      summary: "Snooze (move remind_at, which re-arms it) or change the channel",
-      request: { params: IdParam, ...jsonBody(UpdateReminder) },
-      responses: { 200: json(Reminder, "The updated reminder."), ...problems(400, 404, 413, 415, 422) },
+      summary:
+        "Snooze (moving remind_at re-arms it), change channel or recipient; If-Match guards against lost updates",
+      ...scoped("reminders:write"),
+      request: { params: IdParam, ...withIfMatch, ...jsonBody(UpdateReminder) },
+      responses: { 200: json(Reminder, "The updated reminder."), ...problems(400, 404, 412, 413, 415, 422) },
     }),
     async (c) => {
-      const reminder = await service.updateReminder(c.var.store, c.req.valid("param").id, c.req.valid("json"));
-      return c.json(toReminder(reminder), 200);
+      const id = c.req.valid("param").id;
+      const reminder = toReminder(
+        await service.updateReminder(c.var.store, id, c.req.valid("json"), ifMatchVersion(c)),
+      );
+      return c.json(reminder, 200, { etag: etagOf(reminder.version) });
     },
   )
   .openapi(
@@ -78,11 +97,12 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       path: "/{id}",
       tags: ["reminders"],
       summary: "Delete a reminder",
-      request: { params: IdParam },
-      responses: { 204: { description: "Deleted." }, ...problems(404) },
+      ...scoped("reminders:write"),
+      request: { params: IdParam, ...withIfMatch },
+      responses: { 204: { description: "Deleted." }, ...problems(404, 412) },
     }),
     async (c) => {
-      await service.deleteReminder(c.var.store, c.req.valid("param").id);
+      await service.deleteReminder(c.var.store, c.req.valid("param").id, ifMatchVersion(c));
       return c.body(null, 204);
     },
   );

@@ -2,8 +2,10 @@ import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import { toResource } from "../../db/resource";
 import { tasks } from "../../db/schema";
 import type { HonoEnv } from "../../env";
+import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
-import { json, jsonBody, problems } from "../../http/openapi";
+import { json, jsonBody, notModifiedResponse, problems, withIfMatch } from "../../http/openapi";
+import { scoped } from "../../middleware/auth";
 import * as service from "../../services/tasks";
 import { CreateTask, Task, TaskListQuery, TaskPage, UpdateTask } from "./schemas";
 
@@ -17,12 +19,13 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       path: "/",
       tags: ["tasks"],
       summary: "Create a task",
+      ...scoped("tasks:write"),
       request: jsonBody(CreateTask),
       responses: { 201: json(Task, "The created task; Location names it."), ...problems(400, 413, 415, 422) },
     }),
     async (c) => {
       const task = toTask(await service.createTask(c.var.store, c.req.valid("json")));
-      return c.json(task, 201, { location: `/tasks/${task.id}` });
+      return c.json(task, 201, { location: `/tasks/${task.id}`, etag: etagOf(task.version) });
     },
   )
   .openapi(
@@ -31,6 +34,7 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       path: "/",
       tags: ["tasks"],
       summary: "List tasks, newest first",
+      ...scoped("tasks:read"),
       request: { query: TaskListQuery },
       responses: { 200: json(TaskPage, "One page of tasks."), ...problems(422) },
     }),
@@ -44,24 +48,32 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       method: "get",
       path: "/{id}",
       tags: ["tasks"],
-      summary: "Get a task",
+      summary: "Get a task (If-None-Match answers 304 while it is unchanged)",
+      ...scoped("tasks:read"),
       request: { params: IdParam },
-      responses: { 200: json(Task, "The task."), ...problems(404) },
+      responses: { 200: json(Task, "The task; ETag is its version."), ...notModifiedResponse, ...problems(404) },
     }),
-    async (c) => c.json(toTask(await service.getTask(c.var.store, c.req.valid("param").id)), 200),
+    async (c) => {
+      const task = toTask(await service.getTask(c.var.store, c.req.valid("param").id));
+      const etag = etagOf(task.version);
+      if (notModified(c, task.version)) return c.body(null, 304, { etag });
+      return c.json(task, 200, { etag });
+    },
   )
   .openapi(
     createRoute({
       method: "patch",
       path: "/{id}",
       tags: ["tasks"],
-      summary: "Change some fields of a task",
-      request: { params: IdParam, ...jsonBody(UpdateTask) },
-      responses: { 200: json(Task, "The updated task."), ...problems(400, 404, 413, 415, 422) },
+      summary: "Change some fields of a task (If-Match guards against lost updates)",
+      ...scoped("tasks:write"),
+      request: { params: IdParam, ...withIfMatch, ...jsonBody(UpdateTask) },
+      responses: { 200: json(Task, "The updated task."), ...problems(400, 404, 412, 413, 415, 422) },
     }),
     async (c) => {
-      const task = await service.updateTask(c.var.store, c.req.valid("param").id, c.req.valid("json"));
-      return c.json(toTask(task), 200);
+      const id = c.req.valid("param").id;
+      const task = toTask(await service.updateTask(c.var.store, id, c.req.valid("json"), ifMatchVersion(c)));
+      return c.json(task, 200, { etag: etagOf(task.version) });
     },
   )
   .openapi(
@@ -70,11 +82,12 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       path: "/{id}",
       tags: ["tasks"],
       summary: "Delete a task and its reminders",
-      request: { params: IdParam },
-      responses: { 204: { description: "Deleted." }, ...problems(404) },
+      ...scoped("tasks:write"),
+      request: { params: IdParam, ...withIfMatch },
+      responses: { 204: { description: "Deleted." }, ...problems(404, 412) },
     }),
     async (c) => {
-      await service.deleteTask(c.var.store, c.req.valid("param").id);
+      await service.deleteTask(c.var.store, c.req.valid("param").id, ifMatchVersion(c));
       return c.body(null, 204);
     },
   );

@@ -1,0 +1,88 @@
+import { createMiddleware } from "hono/factory";
+import type { ApiScope } from "../db/schema";
+import type { HonoEnv } from "../env";
+import {
+  ADMIN_PRINCIPAL,
+  findActiveKey,
+  hasScope,
+  looksLikeApiKey,
+  type Principal,
+  sha256Hex,
+  touchApiKey,
+} from "../services/api-keys";
+import { ForbiddenError, UnauthenticatedError } from "../services/errors";
+
+/** Routes anyone may call: liveness and the API's own description. */
+export const PUBLIC_PATHS = new Set(["/health", "/openapi.json", "/docs"]);
+
+/**
+ * Key lookups are cached in the isolate (module scope holds data, never connections), so a busy
+ * key costs one database read per TTL. A revoked key therefore stops working within the TTL
+ * everywhere, and at once in the isolate that revoked it.
+ */
+const CACHE_TTL_MS = 30_000;
+const TOUCH_EVERY_MINUTES = 5;
+const keyCache = new Map<string, { principal: Principal | undefined; until: number; touchedAt: number }>();
+
+export function forgetCachedKey(id: string) {
+  for (const [hash, entry] of keyCache) if (entry.principal?.id === id) keyCache.delete(hash);
+}
+
+const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
+
+/** Compares digests rather than the secrets, so the comparison's time says nothing about the token. */
+async function isAdminToken(token: string, adminToken: string | undefined) {
+  if (!adminToken) return false;
+  const [a, b] = await Promise.all(
+    [token, adminToken].map((t) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(t))),
+  );
+  return crypto.subtle.timingSafeEqual(a!, b!);
+}
+
+/** Resolves the caller from `Authorization: Bearer …` on every non-public route. */
+export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
+  if (PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS") return next();
+  const header = c.req.header("authorization");
+  if (!header) throw new UnauthenticatedError("Send an API key as `Authorization: Bearer <key>`.", "missing");
+  const token = BEARER.exec(header)?.[1];
+  if (!token) {
+    throw new UnauthenticatedError("The Authorization header must be `Bearer <key>`.", "invalid_request");
+  }
+  const principal = (await isAdminToken(token, c.env.ADMIN_TOKEN)) ? ADMIN_PRINCIPAL : await lookUpKey(c, token);
+  if (!principal) throw new UnauthenticatedError("This API key is unknown or has been revoked.", "invalid_token");
+  c.set("principal", principal);
+  await next();
+});
+
+async function lookUpKey(c: Parameters<typeof authenticate>[0], token: string) {
+  if (!looksLikeApiKey(token)) return undefined;
+  const hash = await sha256Hex(token);
+  const now = Date.now();
+  let entry = keyCache.get(hash);
+  if (!entry || entry.until < now) {
+    const principal = await findActiveKey(c.var.store.db, hash);
+    entry = { principal, until: now + CACHE_TTL_MS, touchedAt: entry?.touchedAt ?? 0 };
+    keyCache.set(hash, entry);
+  }
+  const { principal } = entry;
+  if (principal && now - entry.touchedAt > TOUCH_EVERY_MINUTES * 60_000) {
+    entry.touchedAt = now;
+    c.executionCtx.waitUntil(touchApiKey(c.var.store.db, principal.id, TOUCH_EVERY_MINUTES).catch(() => {}));
+  }
+  return principal;
+}
+
+/** Refuses the request (403, naming the scope) unless the caller holds `scope`. */
+export const requireScope = (scope: ApiScope) =>
+  createMiddleware<HonoEnv>(async (c, next) => {
+    if (!hasScope(c.var.principal, scope)) {
+      throw new ForbiddenError(`This API key lacks the scope '${scope}'.`);
+    }
+    await next();
+  });
+
+/** Spread into `createRoute`: enforces the scope and documents it in the OpenAPI document. */
+export const scoped = (scope: ApiScope) => ({
+  middleware: [requireScope(scope)],
+  security: [{ bearer: [scope] }],
+});

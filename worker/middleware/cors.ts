@@ -1,0 +1,21 @@
+import { cors as honoCors } from "hono/cors";
+import { createMiddleware } from "hono/factory";
+import type { HonoEnv } from "../env";
+
+/**
+ * Browsers may call the API from the origins in CORS_ORIGINS. Auth is a bearer header, never a
+ * cookie, so credentials are never allowed, and `*` is only ever a wildcard without them.
+ */
+export const cors = createMiddleware<HonoEnv>(async (c, next) => {
+  const allowed = (c.env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return honoCors({
+    origin: (origin) => (allowed.includes("*") ? "*" : allowed.includes(origin) ? origin : null),
+    credentials: false,
+    allowHeaders: ["authorization", "content-type", "idempotency-key", "if-match", "if-none-match", "x-request-id"],
+    exposeHeaders: ["etag", "location", "retry-after", "idempotent-replayed", "x-request-id"],
+    maxAge: 600,
+  })(c, next);
+});

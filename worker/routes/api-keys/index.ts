@@ -1,0 +1,62 @@
+import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { HonoEnv } from "../../env";
+import { IdParam } from "../../http/fields";
+import { json, jsonBody, problems } from "../../http/openapi";
+import { forgetCachedKey, scoped } from "../../middleware/auth";
+import * as service from "../../services/api-keys";
+import { type ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey } from "./schemas";
+
+/** Rows to the API's shape: timestamps as ISO strings. */
+const toView = <T extends { created_at: Date; last_used_at: Date | null; revoked_at: Date | null }>(row: T) => ({
+  ...row,
+  created_at: row.created_at.toISOString(),
+  last_used_at: row.last_used_at?.toISOString() ?? null,
+  revoked_at: row.revoked_at?.toISOString() ?? null,
+});
+
+export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      tags: ["api keys"],
+      summary: "Create an API key (the secret is shown once)",
+      ...scoped("admin"),
+      request: jsonBody(CreateApiKey),
+      responses: { 201: json(CreatedApiKey, "The key, with its secret."), ...problems(400, 413, 415, 422) },
+    }),
+    async (c) => {
+      const created = await service.createApiKey(c.var.store.db, c.req.valid("json"));
+      return c.json(toView(created) as z.infer<typeof CreatedApiKey>, 201, { location: `/api-keys/${created.id}` });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags: ["api keys"],
+      summary: "List API keys (never their secrets)",
+      ...scoped("admin"),
+      responses: { 200: json(ApiKeyList, "Every key, newest first."), ...problems() },
+    }),
+    async (c) => {
+      const items = await service.listApiKeys(c.var.store.db);
+      return c.json({ items: items.map(toView) as z.infer<typeof ApiKey>[] }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      tags: ["api keys"],
+      summary: "Revoke an API key",
+      ...scoped("admin"),
+      request: { params: IdParam },
+      responses: { 204: { description: "Revoked; the key is refused from now on." }, ...problems(404) },
+    }),
+    async (c) => {
+      const revoked = await service.revokeApiKey(c.var.store.db, c.req.valid("param").id);
+      forgetCachedKey(revoked.id);
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,27 @@
+import { z } from "@hono/zod-openapi";
+import { API_SCOPES, apiKeys } from "../../db/schema";
+import { createSelectSchema, text, timestampOutput } from "../../http/fields";
+
+export const ApiKey = createSelectSchema(apiKeys, {
+  created_at: timestampOutput(),
+  last_used_at: timestampOutput().nullable(),
+  revoked_at: timestampOutput().nullable(),
+})
+  .omit({ hash: true })
+  .openapi("ApiKey");
+
+export const CreatedApiKey = ApiKey.extend({
+  key: z.string().openapi({ description: "The secret. Shown only in this response; store it now." }),
+}).openapi("CreatedApiKey");
+
+export const CreateApiKey = z
+  .strictObject({
+    name: text(1, 100).openapi({ example: "telegram-bot" }),
+    scopes: z
+      .array(z.enum(API_SCOPES))
+      .min(1)
+      .openapi({ example: ["tasks:write", "reminders:write"] }),
+  })
+  .openapi("CreateApiKey");
+
+export const ApiKeyList = z.object({ items: z.array(ApiKey) }).openapi("ApiKeyList");
