@@ -56,3 +56,10 @@ export function expectProblem(res: { status: number; headers: Headers; body: any
   }
   return res.body as { type: string; title: string; detail: string; errors?: { path: string; message: string }[] };
 }
+
+/** Creates an API key with `scopes` through the admin API and returns its secret and id. */
+export async function createKey(scopes: string[], name = "test key") {
+  const res = await call("POST", "/api-keys", { name, scopes });
+  if (res.status !== 201) throw new Error(`could not create key: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id as string, key: res.body.key as string, bearer: `Bearer ${res.body.key}` };
+}

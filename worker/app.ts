@@ -11,6 +11,7 @@ import { validationHook } from "./http/validation";
 import { authenticate } from "./middleware/auth";
 import { cors } from "./middleware/cors";
 import { curlJson } from "./middleware/curl-json";
+import { idempotency } from "./middleware/idempotency";
 import { database } from "./middleware/database";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
@@ -37,6 +38,7 @@ api.use(curlJson);
 api.use(database);
 api.use(authenticate);
 api.use(rateLimit);
+api.use(idempotency);
 
 const routes = api
   .route("/health", healthRoutes)

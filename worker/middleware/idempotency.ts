@@ -1,0 +1,62 @@
+import { createMiddleware } from "hono/factory";
+import type { HonoEnv } from "../env";
+import { problem, problemResponse } from "../http/problem";
+import { sha256Hex } from "../services/api-keys";
+import { InvalidInputError } from "../services/errors";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+} from "../services/idempotency";
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const REPLAYED_HEADERS = ["content-type", "location", "etag"];
+
+/**
+ * `Idempotency-Key` on POST, PATCH and DELETE: the first response is kept (per key owner) and
+ * replayed to retries with `Idempotent-Replayed: true`; the same key with another request is 422,
+ * and a retry while the first is still running is 409.
+ */
+export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined || !["POST", "PATCH", "DELETE"].includes(c.req.method)) return next();
+  if (!KEY.test(key)) {
+    throw new InvalidInputError("Idempotency-Key must be 1–255 visible ASCII characters.", [
+      { path: "idempotency-key", location: "header", message: "1–255 visible ASCII characters" },
+    ]);
+  }
+  const owner = c.var.principal.id;
+  const db = c.var.store.db;
+  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+  const claim = await claimIdempotencyKey(db, owner, key, requestHash);
+
+  if (claim.kind === "mismatch") {
+    return problemResponse(
+      c,
+      problem(422, "idempotency-key-reused", "This Idempotency-Key was used for a different request; use a new key."),
+    );
+  }
+  if (claim.kind === "in-progress") {
+    return problemResponse(
+      c,
+      problem(409, "idempotency-key-in-progress", "A request with this Idempotency-Key is still running; retry shortly."),
+      { "retry-after": "1" },
+    );
+  }
+  if (claim.kind === "replay") {
+    const { status, headers, body } = claim.response;
+    return new Response(status === 204 || status === 304 ? null : body, {
+      status,
+      headers: { ...headers, "idempotent-replayed": "true", "x-request-id": c.var.requestId },
+    });
+  }
+
+  // Hono turns a handler's error into its response before `next` returns, so c.res is always set.
+  await next();
+  if (c.res.status >= 500) {
+    await releaseIdempotencyKey(db, owner, key);
+    return;
+  }
+  const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])));
+  await completeIdempotencyKey(db, owner, key, { status: c.res.status, headers, body: await c.res.clone().text() });
+});

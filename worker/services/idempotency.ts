@@ -1,0 +1,88 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { idempotencyKeys } from "../db/schema";
+
+/** How long a stored response is replayed, and how long a request may hold its key while running. */
+export const IDEMPOTENCY_TTL_HOURS = 24;
+const RUNNING_LOCK_SECONDS = 60;
+
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type IdempotencyClaim =
+  | { kind: "acquired" }
+  | { kind: "replay"; response: StoredResponse }
+  | { kind: "mismatch" }
+  | { kind: "in-progress" };
+
+/**
+ * Claims `key` for this request, or says why not. The insert is the lock: of N concurrent
+ * requests with one key exactly one inserts; the rest see its row. A row whose request died
+ * (still `running` past its lock) may be taken over by the same request, and any row past its TTL
+ * by any request.
+ */
+export async function claimIdempotencyKey(db: Database, owner: string, key: string, requestHash: string) {
+  const t = idempotencyKeys;
+  const [acquired] = await db
+    .insert(t)
+    .values({ owner, key, request_hash: requestHash, locked_until: sql`now() + make_interval(secs => ${RUNNING_LOCK_SECONDS})` })
+    .onConflictDoUpdate({
+      target: [t.owner, t.key],
+      set: {
+        request_hash: sql`excluded.request_hash`,
+        state: "running",
+        locked_until: sql`excluded.locked_until`,
+        created_at: sql`now()`,
+        response_status: null,
+        response_headers: null,
+        response_body: null,
+      },
+      setWhere: sql`${t.created_at} < now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})
+        or (${t.state} = 'running' and ${t.locked_until} < now() and ${t.request_hash} = excluded.request_hash)`,
+    })
+    .returning({ owner: t.owner });
+  if (acquired) return { kind: "acquired" } as const;
+
+  const [existing] = await db.select().from(t).where(and(eq(t.owner, owner), eq(t.key, key)));
+  if (!existing) return claimIdempotencyKey(db, owner, key, requestHash); // pruned in between: try again
+  if (existing.request_hash !== requestHash) return { kind: "mismatch" } as const;
+  if (existing.state === "running") return { kind: "in-progress" } as const;
+  return {
+    kind: "replay",
+    response: {
+      status: existing.response_status!,
+      headers: existing.response_headers ?? {},
+      body: existing.response_body ?? "",
+    },
+  } as const;
+}
+
+/** Stores the response to replay for later retries with the same key. */
+export async function completeIdempotencyKey(db: Database, owner: string, key: string, response: StoredResponse) {
+  await db
+    .update(idempotencyKeys)
+    .set({
+      state: "done",
+      response_status: response.status,
+      response_headers: response.headers,
+      response_body: response.body,
+    })
+    .where(and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key)));
+}
+
+/** Frees the key after a failure that changed nothing (a 5xx), so the client's retry can run. */
+export async function releaseIdempotencyKey(db: Database, owner: string, key: string) {
+  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key)));
+}
+
+/** Deletes responses past their replay window; run by the cron. Returns how many went. */
+export async function pruneIdempotencyKeys(db: Database) {
+  const gone = await db
+    .delete(idempotencyKeys)
+    .where(sql`${idempotencyKeys.created_at} < now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`)
+    .returning({ key: idempotencyKeys.key });
+  return gone.length;
+}
