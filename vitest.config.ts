@@ -7,7 +7,11 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
-        bindings: { ADMIN_TOKEN: "test-admin-token-not-a-secret" },
+        bindings: {
+          ADMIN_TOKEN: "test-admin-token-not-a-secret",
+          // More hostile-input cases than CI's default: FUZZ_RUNS=5000 npm test
+          ...(process.env.FUZZ_RUNS ? { FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
+        },
         // The suite makes thousands of requests as one admin; the limit itself is tested under wrangler dev.
         ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } } },
       },

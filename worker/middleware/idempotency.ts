@@ -3,11 +3,7 @@ import type { HonoEnv } from "../env";
 import { problem, problemResponse } from "../http/problem";
 import { sha256Hex } from "../services/api-keys";
 import { InvalidInputError } from "../services/errors";
-import {
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  releaseIdempotencyKey,
-} from "../services/idempotency";
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "../services/idempotency";
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ["content-type", "location", "etag"];
@@ -39,7 +35,11 @@ export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
   if (claim.kind === "in-progress") {
     return problemResponse(
       c,
-      problem(409, "idempotency-key-in-progress", "A request with this Idempotency-Key is still running; retry shortly."),
+      problem(
+        409,
+        "idempotency-key-in-progress",
+        "A request with this Idempotency-Key is still running; retry shortly.",
+      ),
       { "retry-after": "1" },
     );
   }
@@ -57,6 +57,8 @@ export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
     await releaseIdempotencyKey(db, owner, key);
     return;
   }
-  const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])));
+  const headers = Object.fromEntries(
+    REPLAYED_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])),
+  );
   await completeIdempotencyKey(db, owner, key, { status: c.res.status, headers, body: await c.res.clone().text() });
 });

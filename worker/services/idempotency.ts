@@ -28,7 +28,12 @@ export async function claimIdempotencyKey(db: Database, owner: string, key: stri
   const t = idempotencyKeys;
   const [acquired] = await db
     .insert(t)
-    .values({ owner, key, request_hash: requestHash, locked_until: sql`now() + make_interval(secs => ${RUNNING_LOCK_SECONDS})` })
+    .values({
+      owner,
+      key,
+      request_hash: requestHash,
+      locked_until: sql`now() + make_interval(secs => ${RUNNING_LOCK_SECONDS})`,
+    })
     .onConflictDoUpdate({
       target: [t.owner, t.key],
       set: {
@@ -46,7 +51,10 @@ export async function claimIdempotencyKey(db: Database, owner: string, key: stri
     .returning({ owner: t.owner });
   if (acquired) return { kind: "acquired" } as const;
 
-  const [existing] = await db.select().from(t).where(and(eq(t.owner, owner), eq(t.key, key)));
+  const [existing] = await db
+    .select()
+    .from(t)
+    .where(and(eq(t.owner, owner), eq(t.key, key)));
   if (!existing) return claimIdempotencyKey(db, owner, key, requestHash); // pruned in between: try again
   if (existing.request_hash !== requestHash) return { kind: "mismatch" } as const;
   if (existing.state === "running") return { kind: "in-progress" } as const;

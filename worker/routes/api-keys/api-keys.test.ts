@@ -8,7 +8,11 @@ describe("API keys", () => {
     const res = await call("POST", "/api-keys", { name: "telegram-bot", scopes: ["tasks:write", "reminders:write"] });
     expect(res.status).toBe(201);
     expect(res.body.key).toMatch(/^ocs_[A-Za-z0-9_-]{43}$/);
-    expect(res.body).toMatchObject({ name: "telegram-bot", scopes: ["tasks:write", "reminders:write"], revoked_at: null });
+    expect(res.body).toMatchObject({
+      name: "telegram-bot",
+      scopes: ["tasks:write", "reminders:write"],
+      revoked_at: null,
+    });
     expect(res.body.prefix).toBe(res.body.key.slice(0, 12));
     expect(res.body).not.toHaveProperty("hash");
 

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { call, createKey, database, expectProblem } from "../helpers";
+
+const sql = database();
+
+describe("Idempotency-Key", () => {
+  it("20 concurrent identical POSTs with one key create exactly one task", async () => {
+    const key = crypto.randomUUID();
+    const title = `idempotent ${key}`;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => call("POST", "/tasks", { title }, { "idempotency-key": key })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(
+      statuses.every((s) => s === 201 || s === 409),
+      statuses.join(","),
+    ).toBe(true);
+    const created = results.filter((r) => r.status === 201);
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+    expect(await sql`select id from tasks where title = ${title}`).toHaveLength(1);
+    for (const conflict of results.filter((r) => r.status === 409)) expectProblem(conflict, 409);
+  });
+
+  it("replays the first response to a retry, marked Idempotent-Replayed", async () => {
+    const key = crypto.randomUUID();
+    const body = { title: `replay ${key}`, source: "telegram" };
+    const first = await call("POST", "/tasks", body, { "idempotency-key": key });
+    const retry = await call("POST", "/tasks", body, { "idempotency-key": key });
+    expect(first.status).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.get("location")).toBe(first.headers.get("location"));
+    expect(await sql`select id from tasks where title = ${body.title}`).toHaveLength(1);
+  });
+
+  it("answers 422 when the same key comes with a different body or route", async () => {
+    const key = crypto.randomUUID();
+    await call("POST", "/tasks", { title: "one" }, { "idempotency-key": key });
+    expectProblem(await call("POST", "/tasks", { title: "two" }, { "idempotency-key": key }), 422);
+    expectProblem(await call("POST", "/reminders", { title: "one" }, { "idempotency-key": key }), 422);
+  });
+
+  it("scopes keys to their owner", async () => {
+    const key = crypto.randomUUID();
+    const a = await createKey(["tasks:write"], "owner a");
+    const b = await createKey(["tasks:write"], "owner b");
+    const body = { title: `owned ${key}` };
+    const fromA = await call("POST", "/tasks", body, { "idempotency-key": key, authorization: a.bearer });
+    const fromB = await call("POST", "/tasks", body, { "idempotency-key": key, authorization: b.bearer });
+    expect(fromA.status).toBe(201);
+    expect(fromB.status).toBe(201);
+    expect(fromB.headers.get("idempotent-replayed")).toBeNull();
+    expect(fromB.body.id).not.toBe(fromA.body.id);
+  });
+
+  it("makes PATCH and DELETE retries safe too", async () => {
+    const task = await call("POST", "/tasks", { title: "patch twice" });
+    const key = crypto.randomUUID();
+    const first = await call("PATCH", `/tasks/${task.body.id}`, { status: "completed" }, { "idempotency-key": key });
+    const again = await call("PATCH", `/tasks/${task.body.id}`, { status: "completed" }, { "idempotency-key": key });
+    expect(again.body).toEqual(first.body);
+    expect((await call("GET", `/tasks/${task.body.id}`)).body.version).toBe(2);
+
+    const del = crypto.randomUUID();
+    expect((await call("DELETE", `/tasks/${task.body.id}`, undefined, { "idempotency-key": del })).status).toBe(204);
+    const replay = await call("DELETE", `/tasks/${task.body.id}`, undefined, { "idempotency-key": del });
+    expect(replay.status).toBe(204);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+  });
+
+  it("refuses a malformed key", async () => {
+    expectProblem(await call("POST", "/tasks", { title: "x" }, { "idempotency-key": "x".repeat(256) }), 422);
+  });
+
+  it("lets a retry run again after a request that died holding the key", async () => {
+    const key = crypto.randomUUID();
+    const body = JSON.stringify({ title: `died ${key}` });
+    const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`POST /tasks\n${body}`));
+    const hex = [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    await sql`insert into idempotency_keys (owner, key, request_hash, locked_until)
+              values ('admin-token', ${key}, ${hex}, now() - interval '1 second')`;
+    const res = await call("POST", "/tasks", body, { "idempotency-key": key });
+    expect(res.status).toBe(201);
+  });
+});
