@@ -20,6 +20,8 @@ export default defineConfig({
   test: {
     globalSetup: ["./test/setup/global.ts"],
     include: ["worker/**/*.test.ts", "party/**/*.test.ts", "test/**/*.test.ts"],
+    // Node-side suites with their own configs: they start wrangler dev and databases themselves.
+    exclude: ["test/e2e/**", "test/faults/**", "node_modules/**"],
     testTimeout: 30_000,
   },
 });

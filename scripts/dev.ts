@@ -1,10 +1,23 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync } from "node:fs";
+import { devDatabasePort, EXAMPLE_ADMIN_TOKEN, isProductionMode, loadDotEnv } from "./lib/dev-config";
 import { migrateDatabase } from "./lib/migrate";
 import { type RunningDatabase, startEmbeddedPostgres } from "./lib/postgres";
 
-// `.env` configures the dev run (wrangler reads it too, for the Worker's variables and secrets).
-if (existsSync(".env")) process.loadEnvFile(".env");
+if (!existsSync(".env")) {
+  copyFileSync(".env.example", ".env");
+  console.log("config    created .env from .env.example (edit it to configure channels and secrets)");
+}
+loadDotEnv();
+if (isProductionMode() && process.env.ADMIN_TOKEN === EXAMPLE_ADMIN_TOKEN) {
+  console.error(
+    "Refusing to start in production mode with the example ADMIN_TOKEN from .env.example; set a real secret.",
+  );
+  process.exit(1);
+}
+if (!process.env.ADMIN_TOKEN) {
+  console.warn("ADMIN_TOKEN is not set: only API keys will authenticate (copy .env.example to .env for a dev token).");
+}
 
 const port = process.env.PORT ?? "8787";
 const external = process.env.DATABASE_URL;
@@ -13,7 +26,7 @@ let database: RunningDatabase | undefined;
 if (external) {
   console.log(`database  ${redact(external)} (DATABASE_URL)`);
 } else {
-  database = await startEmbeddedPostgres({ dataDir: ".data/pglite", port: Number(process.env.DEV_DB_PORT ?? 54329) });
+  database = await startEmbeddedPostgres({ dataDir: ".data/pglite", port: devDatabasePort() });
   console.log(`database  embedded PGlite, data in .data/pglite, listening on ${redact(database.url)}`);
 }
 const url = external ?? database!.url;
@@ -25,6 +38,8 @@ const wrangler = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", 
   env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: url },
 });
 console.log(`api       http://127.0.0.1:${port}  (docs at /docs, OpenAPI at /openapi.json, health at /health)`);
+if (process.env.ADMIN_TOKEN)
+  console.log(`admin     Authorization: Bearer ${process.env.ADMIN_TOKEN}  (ADMIN_TOKEN in .env)`);
 console.log("stop      Ctrl-C stops the Worker and the database");
 
 let stopping = false;

@@ -42,8 +42,12 @@ function asClusterOwner(cmd: string, args: string[]) {
   return execFileSync(file, argv, { stdio: ["ignore", "pipe", "pipe"] }).toString();
 }
 
-/** A throwaway PostgreSQL cluster in a temporary directory, tuned for speed over durability. */
-export async function startThrowawayPostgres(): Promise<RunningDatabase> {
+/**
+ * A throwaway PostgreSQL cluster in a temporary directory, tuned for speed. `durable` keeps
+ * synchronous commit, so a commit survives the server being killed (fault tests need that; fsync
+ * stays off, which only matters if the machine itself crashes).
+ */
+export async function startThrowawayPostgres(options: { durable?: boolean } = {}): Promise<RunningDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "ocs-pg-"));
   if (process.getuid?.() === 0) {
     const ids = execFileSync("id", ["-u", "postgres"]).toString().trim();
@@ -63,18 +67,18 @@ export async function startThrowawayPostgres(): Promise<RunningDatabase> {
     "--no-sync",
     "--no-instructions",
   ]);
-  const options = [
+  const serverOptions = [
     `-p ${port}`,
     `-k ${dir}`,
     "-c listen_addresses=127.0.0.1",
     "-c fsync=off",
-    "-c synchronous_commit=off",
+    `-c synchronous_commit=${options.durable ? "on" : "off"}`,
     "-c full_page_writes=off",
     "-c max_connections=300",
     "-c timezone=UTC",
   ].join(" ");
   const start = () =>
-    asClusterOwner("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "start"]);
+    asClusterOwner("pg_ctl", ["-D", data, "-o", serverOptions, "-l", join(dir, "server.log"), "-w", "start"]);
   const stopServer = () => asClusterOwner("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
   start();
   return {

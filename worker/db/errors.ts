@@ -12,7 +12,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // postgres.js network-level codes, and what workerd's socket layer raises on a refused connection.
   if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|CONNECT_TIMEOUT|CONNECTION_)/.test(code)) return true;
   const message = typeof e.message === "string" ? e.message : "";
-  if (/connection (refused|reset|closed|terminated)|network connection lost|socket|Hyperdrive/i.test(message))
+  if (
+    /connection (attempt failed|refused|reset|closed|terminated)|network connection lost|socket|Hyperdrive/i.test(
+      message,
+    )
+  )
     return true;
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }

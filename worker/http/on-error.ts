@@ -66,6 +66,7 @@ export function onError(err: Error, c: Context) {
       RETRY_AFTER,
     );
   }
-  log(c, "error", "unhandled error", { error: String(err), stack: err.stack });
+  const cause = err.cause as { code?: string } | undefined;
+  log(c, "error", "unhandled error", { error: String(err), cause: cause && String(cause), code: cause?.code });
   return problemResponse(c, problem(500, "internal", "An unexpected error occurred; it has been logged."));
 }

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * End-to-end tests in Node against the whole Worker under `wrangler dev` (each file starts its own
+ * database and Worker): what the in-workerd suite cannot reach, such as the rate-limit simulation.
+ */
+export default defineConfig({
+  test: {
+    include: ["test/e2e/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
