@@ -45,4 +45,16 @@ describe("rate limit under wrangler dev (the binding from wrangler.toml: 300 per
     expect(((await refused!.json()) as { status: number }).status).toBe(429);
     expect((await fetch(`${worker.url}/tasks?limit=1`, { headers: { authorization: quiet } })).status).toBe(200);
   });
+
+  it("logs one JSON line per request, with the key's id and never a key or token", async () => {
+    const output = worker.output();
+    const lines = output.split("\n").filter((l) => l.includes('"msg":"request"'));
+    expect(lines.length).toBeGreaterThan(300);
+    const line = JSON.parse(lines.at(-1)!.slice(lines.at(-1)!.indexOf("{")));
+    expect(line).toMatchObject({ level: "info", method: "GET", path: "/tasks", status: 200 });
+    expect(line.request_id).toBeTruthy();
+    expect(line.key_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(output).not.toContain(ADMIN);
+    expect(output).not.toMatch(/ocs_[A-Za-z0-9_-]{43}/);
+  });
 });
