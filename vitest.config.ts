@@ -9,6 +9,7 @@ export default defineConfig({
         hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
         bindings: {
           ADMIN_TOKEN: "test-admin-token-not-a-secret",
+          LOG_LEVEL: "warn",
           // More hostile-input cases than CI's default: FUZZ_RUNS=5000 npm test
           ...(process.env.FUZZ_RUNS ? { FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
         },
