@@ -82,7 +82,7 @@ export async function listReminders(store: Store, filters: ReminderFilters) {
  * The columns that (re-)arm a reminder for `remindAt`: due then, no attempts yet, no error, and any
  * scan's claim released (a scan still delivering the old time finds its lease gone and records nothing).
  */
-export function armAt(remindAt: Date) {
+export function armAt(remindAt: Date | SQL) {
   return {
     remind_at: remindAt,
     next_attempt_at: remindAt,

@@ -4,11 +4,12 @@ import { tasks } from "../../db/schema";
 import type { HonoEnv } from "../../env";
 import { IdParam } from "../../http/fields";
 import { json, jsonBody, problems } from "../../http/openapi";
+import { timeSettings } from "../../services/task-schedule";
 import * as service from "../../services/tasks";
-import { CreateTask, Task, TaskListQuery, TaskPage, UpdateTask } from "./schemas";
+import { CreateTask, HIDDEN_TASK_COLUMNS, Task, TaskListQuery, TaskPage, UpdateTask } from "./schemas";
 
 type TaskResource = z.infer<typeof Task>;
-const toTask = (row: Record<string, unknown>) => toResource(tasks, row) as TaskResource;
+const toTask = (row: Record<string, unknown>) => toResource(tasks, row, HIDDEN_TASK_COLUMNS) as TaskResource;
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(
@@ -21,7 +22,7 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 201: json(Task, "The created task; Location names it."), ...problems(400, 413, 415, 422) },
     }),
     async (c) => {
-      const task = toTask(await service.createTask(c.var.store, c.req.valid("json")));
+      const task = toTask(await service.createTask(c.var.store, c.req.valid("json"), timeSettings(c.env)));
       return c.json(task, 201, { location: `/tasks/${task.id}` });
     },
   )
@@ -60,7 +61,12 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 200: json(Task, "The updated task."), ...problems(400, 404, 413, 415, 422) },
     }),
     async (c) => {
-      const task = await service.updateTask(c.var.store, c.req.valid("param").id, c.req.valid("json"));
+      const task = await service.updateTask(
+        c.var.store,
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        timeSettings(c.env),
+      );
       return c.json(toTask(task), 200);
     },
   )
