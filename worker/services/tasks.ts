@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, gte, lt, type SQL, sql } from "drizzle-orm";
 import { rowFromDriver } from "../db/rows";
 import { reminders, type TaskRow, taskCompletions, tasks } from "../db/schema";
-import { ConflictError, InvalidInputError, NotFoundError, PreconditionFailedError } from "./errors";
+import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
 import { decodeCursor, page } from "./pagination";
 import { armAt } from "./reminders";
 import { currentTxid, missingOrStale, type Store, versionMatches } from "./store";
