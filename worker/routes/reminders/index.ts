@@ -11,12 +11,13 @@ import {
   Reminder,
   ReminderListQuery,
   ReminderPage,
+  SnoozeReminder,
   UpdateReminder,
 } from "./schemas";
 
 type ReminderResource = z.infer<typeof Reminder>;
 const toReminder = (row: Record<string, unknown>) =>
-  toResource(reminders, row, HIDDEN_REMINDER_COLUMNS) as ReminderResource;
+  ({ ...toResource(reminders, row, HIDDEN_REMINDER_COLUMNS), timezone: row.timezone }) as ReminderResource;
 
 export const reminderRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(
@@ -63,12 +64,28 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       method: "patch",
       path: "/{id}",
       tags: ["reminders"],
-      summary: "Snooze (move remind_at, which re-arms it) or change the channel",
+      summary: "Move it (remind_at, or offset_minutes from the task's due; either re-arms it) or change the channel",
       request: { params: IdParam, ...jsonBody(UpdateReminder) },
       responses: { 200: json(Reminder, "The updated reminder."), ...problems(400, 404, 413, 415, 422) },
     }),
     async (c) => {
       const reminder = await service.updateReminder(c.var.store, c.req.valid("param").id, c.req.valid("json"));
+      return c.json(toReminder(reminder), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/snooze",
+      tags: ["reminders"],
+      summary: "Snooze a reminder that has fired: fire again in `minutes` or at `until`",
+      request: { params: IdParam, ...jsonBody(SnoozeReminder) },
+      responses: { 200: json(Reminder, "The re-armed reminder."), ...problems(400, 404, 409, 413, 415, 422) },
+    }),
+    async (c) => {
+      const { minutes, until } = c.req.valid("json");
+      const at = until ?? new Date(Date.now() + minutes! * 60_000);
+      const reminder = await service.snoozeReminder(c.var.store, c.req.valid("param").id, at);
       return c.json(toReminder(reminder), 200);
     },
   )
