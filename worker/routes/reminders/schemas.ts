@@ -95,6 +95,8 @@ export const SnoozeReminder = z
     until: timestampInput().optional().openapi({ description: "Fire again at this instant (in the future)." }),
   })
   .superRefine((value, ctx) => {
+    // zod runs this even when a field failed; that field already carries its own issue.
+    if (value.until !== undefined && !(value.until instanceof Date)) return;
     if ((value.minutes === undefined) === (value.until === undefined)) {
       ctx.addIssue({ code: "custom", path: ["minutes"], message: "send exactly one of minutes and until" });
     } else if (value.until && value.until.getTime() <= Date.now()) {
