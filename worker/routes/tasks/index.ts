@@ -1,14 +1,27 @@
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import { toResource } from "../../db/resource";
-import { tasks } from "../../db/schema";
+import { taskCompletions, tasks } from "../../db/schema";
 import type { HonoEnv } from "../../env";
 import { IdParam } from "../../http/fields";
 import { json, jsonBody, problems } from "../../http/openapi";
+import { listCompletions } from "../../services/task-completions";
 import { timeSettings } from "../../services/task-schedule";
 import * as service from "../../services/tasks";
-import { CreateTask, HIDDEN_TASK_COLUMNS, Task, TaskListQuery, TaskPage, UpdateTask } from "./schemas";
+import {
+  CompletionListQuery,
+  CreateTask,
+  HIDDEN_TASK_COLUMNS,
+  Task,
+  type TaskCompletion,
+  TaskCompletionPage,
+  TaskListQuery,
+  TaskPage,
+  UpdateTask,
+} from "./schemas";
 
 type TaskResource = z.infer<typeof Task>;
+const toCompletion = (row: Record<string, unknown>) =>
+  toResource(taskCompletions, row) as z.infer<typeof TaskCompletion>;
 const toTask = (row: Record<string, unknown>) => toResource(tasks, row, HIDDEN_TASK_COLUMNS) as TaskResource;
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>()
@@ -68,6 +81,20 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
         timeSettings(c.env),
       );
       return c.json(toTask(task), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/completions",
+      tags: ["tasks"],
+      summary: "List a task's completions, newest first (one per completed occurrence of a recurring task)",
+      request: { params: IdParam, query: CompletionListQuery },
+      responses: { 200: json(TaskCompletionPage, "One page of completions."), ...problems(404, 422) },
+    }),
+    async (c) => {
+      const { items, next_cursor } = await listCompletions(c.var.store, c.req.valid("param").id, c.req.valid("query"));
+      return c.json({ items: items.map(toCompletion), next_cursor }, 200);
     },
   )
   .openapi(

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { DESCRIPTION_MAX, RRULE_MAX, TITLE_MAX, taskSource, taskStatus, tasks } from "../../db/schema";
+import { DESCRIPTION_MAX, RRULE_MAX, TITLE_MAX, taskCompletions, taskSource, taskStatus, tasks } from "../../db/schema";
 import {
   createInsertSchema,
   createSelectSchema,
@@ -86,3 +86,14 @@ export const TaskListQuery = z.strictObject({
 });
 
 export const TaskPage = page(Task).openapi("TaskPage");
+
+export const TaskCompletion = createSelectSchema(taskCompletions, {
+  occurrence: z.number().int().nullable().openapi({ description: "The occurrence completed; null if not recurring." }),
+  due_time: timestampOutput().nullable().openapi({ description: "The due it had when completed." }),
+  due_date: z.iso.date().nullable(),
+  completed_at: timestampOutput(),
+}).openapi("TaskCompletion");
+
+export const CompletionListQuery = z.strictObject({ limit: limit(), cursor: cursor() });
+
+export const TaskCompletionPage = page(TaskCompletion).openapi("TaskCompletionPage");

@@ -233,3 +233,27 @@ describe("recurrence rules", () => {
     expect(problem.errors?.[0]?.path).toBe("due_time");
   });
 });
+
+describe("GET /tasks/{id}/completions", () => {
+  it("lists each completed occurrence, newest first, and pages", async () => {
+    const task = await createTask({ timezone: "Europe/Berlin", due_date: "2026-06-01", rrule: "FREQ=WEEKLY" });
+    await complete(task.id, 3);
+    const first = await call("GET", `/tasks/${task.id}/completions?limit=2`);
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((c: { occurrence: number }) => c.occurrence)).toEqual([3, 2]);
+    expect(first.body.items[0]).toMatchObject({
+      task_id: task.id,
+      due_date: "2026-06-15",
+      due_time: "2026-06-14T22:00:00.000Z",
+    });
+    const second = await call("GET", `/tasks/${task.id}/completions?limit=2&cursor=${first.body.next_cursor}`);
+    expect(second.body).toMatchObject({ next_cursor: null });
+    expect(second.body.items.map((c: { occurrence: number }) => c.occurrence)).toEqual([1]);
+  });
+
+  it("answers 404 for a missing task and an empty page for a task never completed", async () => {
+    expectProblem(await call("GET", `/tasks/${crypto.randomUUID()}/completions`), 404);
+    const task = await createTask({});
+    expect((await call("GET", `/tasks/${task.id}/completions`)).body).toEqual({ items: [], next_cursor: null });
+  });
+});
