@@ -4,6 +4,7 @@ CREATE TABLE "task_completions" (
 	"occurrence" integer,
 	"due_time" timestamp (3) with time zone,
 	"due_date" date,
+	"timezone" text NOT NULL,
 	"completed_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -1,6 +1,6 @@
 import type { TaskRow } from "../db/schema";
 import { canonicalRule, parseRule, setsTimeOfDay } from "../time/rrule";
-import { followingOccurrence } from "../time/series";
+import { followingOccurrence, SeriesTooFarError } from "../time/series";
 import { dateToLocal, formatLocal, fromLocal, localDate, parseLocal, toLocal } from "../time/zone";
 import { InvalidInputError } from "./errors";
 
@@ -100,13 +100,19 @@ export function planSchedule(current: Schedule | undefined, input: ScheduleInput
  */
 export function planNextOccurrence(schedule: Schedule, settings: TimeSettings): Schedule | null {
   if (!schedule.rrule || !schedule.occurrence_local || !schedule.due_time) return null;
-  const next = followingOccurrence({
-    rule: schedule.rrule,
-    timezone: schedule.timezone,
-    occurrenceLocal: parseLocal(schedule.occurrence_local),
-    occurrence: schedule.occurrence ?? 1,
-    due: schedule.due_date !== null ? { date: schedule.due_date } : { instant: schedule.due_time.getTime() },
-  });
+  let next: ReturnType<typeof followingOccurrence>;
+  try {
+    next = followingOccurrence({
+      rule: schedule.rrule,
+      timezone: schedule.timezone,
+      occurrenceLocal: parseLocal(schedule.occurrence_local),
+      occurrence: schedule.occurrence ?? 1,
+      due: schedule.due_date !== null ? { date: schedule.due_date } : { instant: schedule.due_time.getTime() },
+    });
+  } catch (err) {
+    if (err instanceof SeriesTooFarError) throw invalid("status", err.message);
+    throw err;
+  }
   if (!next) return null;
   const moved =
     schedule.due_date !== null

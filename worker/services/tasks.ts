@@ -139,8 +139,8 @@ async function applyPlan(store: Store, id: string, plan: UpdatePlan) {
     with before as (select * from ${tasks} where ${tasks.id} = ${id}),
     updated as (${update.getSQL()}),
     completed as (
-      insert into ${taskCompletions} (task_id, occurrence, due_time, due_date)
-      select b.id, b.occurrence, b.due_time, b.due_date from before b join updated u on u.id = b.id
+      insert into ${taskCompletions} (task_id, occurrence, due_time, due_date, timezone)
+      select b.id, b.occurrence, b.due_time, b.due_date, b.timezone from before b join updated u on u.id = b.id
       where ${plan.completing}::boolean and b.status <> 'completed'
     ),
     moved as (${moveReminders.getSQL()})

@@ -22,7 +22,10 @@ export interface NextOccurrence {
 }
 
 /** Enough to skip an hourly series a year ahead, bounded so a completion never burns the CPU budget. */
-const MAX_STEPS = 10_000;
+export const MAX_STEPS = 10_000;
+
+/** The due being completed lies more than MAX_STEPS occurrences past the series' current one. */
+export class SeriesTooFarError extends Error {}
 
 function ended(rule: Rule, occurrence: number, local: number, zone: string) {
   if (rule.count !== undefined && occurrence > rule.count) return true;
@@ -33,7 +36,8 @@ function ended(rule: Rule, occurrence: number, local: number, zone: string) {
 
 /**
  * The occurrence that follows the one being completed, or null when COUNT or UNTIL ends the series
- * (or it has no occurrence within the expansion horizon). It comes after the series' current
+ * (or it has no occurrence within the expansion horizon). Throws SeriesTooFarError rather than
+ * silently ending a series whose due was postponed past more than MAX_STEPS occurrences. It comes after the series' current
  * occurrence and after the due being completed, so moving a due earlier never repeats an occurrence
  * and postponing it past later ones skips them.
  */
@@ -55,5 +59,7 @@ export function followingOccurrence(position: SeriesPosition): NextOccurrence | 
           next > dueLocal! - DAY && fromLocal(next, position.timezone) > position.due.instant;
     if (later) return { occurrenceLocal: next, occurrence };
   }
-  return null;
+  throw new SeriesTooFarError(
+    `The due is more than ${MAX_STEPS} occurrences past the series' current one; set a new rrule to restart the series there.`,
+  );
 }

@@ -1,4 +1,4 @@
-import { date, index, integer, pgTable, uuid } from "drizzle-orm/pg-core";
+import { date, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { id, timestamptz } from "./columns";
 import { tasks } from "./tasks";
 
@@ -18,6 +18,8 @@ export const taskCompletions = pgTable(
     /** The due the task had when it was completed. */
     due_time: timestamptz("due_time"),
     due_date: date("due_date", { mode: "string" }),
+    /** The task's zone when it was completed, so the record reads the same after the task moves zone. */
+    timezone: text("timezone").notNull(),
     completed_at: timestamptz("completed_at").notNull().defaultNow(),
   },
   (t) => [

@@ -91,6 +91,7 @@ export const TaskCompletion = createSelectSchema(taskCompletions, {
   occurrence: z.number().int().nullable().openapi({ description: "The occurrence completed; null if not recurring." }),
   due_time: timestampOutput().nullable().openapi({ description: "The due it had when completed." }),
   due_date: z.iso.date().nullable(),
+  timezone: z.string().openapi({ description: "The task's IANA time zone when it was completed." }),
   completed_at: timestampOutput(),
 }).openapi("TaskCompletion");
 
