@@ -198,3 +198,26 @@ describe("POST /reminders/{id}/snooze", () => {
     });
   }
 });
+
+describe("a recurring task's relative reminder, as the scan sees it (status=due is the scan's claim predicate)", () => {
+  it("is due once per occurrence, not again after delivery, and re-armed only when the occurrence is completed", async () => {
+    // Three days ago at 09:00 UTC: every occurrence below is already past, like a scan running late.
+    const first = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000 + 9 * 3_600_000);
+    const task = await createTask({ due_time: first.toISOString(), rrule: "FREQ=DAILY" });
+    const reminder = await createReminder({ task_id: task.id, offset_minutes: -30 });
+    const due = async () =>
+      (await call("GET", `/reminders?task_id=${task.id}&status=due`)).body.items.map(
+        (r: { id: string; remind_at: string }) => r.remind_at,
+      );
+
+    for (let occurrence = 0; occurrence < 3; occurrence++) {
+      const expected = new Date(first.getTime() + occurrence * 86_400_000 - 30 * 60_000).toISOString();
+      expect(await due()).toEqual([expected]); // late, but not skipped
+      await markSent(reminder.id);
+      expect(await due()).toEqual([]); // delivered: never twice
+      expect(await due()).toEqual([]);
+      const next = await call("PATCH", `/tasks/${task.id}`, { status: "completed" });
+      expect(next.body.occurrence).toBe(occurrence + 2);
+    }
+  });
+});
