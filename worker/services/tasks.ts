@@ -93,11 +93,25 @@ function planBlind(id: string, changes: TaskChanges): UpdatePlan | null {
     if (due_time === null) guards.push(noRelativeReminders(id));
   }
   if (due_time !== undefined || completing) guards.push(sql`${tasks.rrule} is null`);
+  // The completion record reads the status from the statement's snapshot; a concurrent completion
+  // committed meanwhile fails this re-checked guard instead of recording the same completion twice.
+  if (completing) guards.push(sql`${tasks.status} <> 'completed'`);
   return { set, guard: and(...guards), completing };
 }
 
-/** A plan computed from the stored row; it applies only if the row is still at that version. */
-function planFromCurrent(id: string, current: TaskRow, changes: TaskChanges, settings: TimeSettings): UpdatePlan {
+const sameValue = (a: unknown, b: unknown) =>
+  a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : (a ?? null) === (b ?? null);
+
+/**
+ * A plan computed from the stored row; it applies only if the row is still at that version. Null
+ * when it would change nothing (completing a completed task), so repeats neither write nor race.
+ */
+function planFromCurrent(
+  id: string,
+  current: TaskRow,
+  changes: TaskChanges,
+  settings: TimeSettings,
+): UpdatePlan | null {
   const { due_time, due_date, timezone, rrule, ...fields } = changes;
   let schedule = planSchedule(current, { due_time, due_date, timezone, rrule }, settings);
   let status = fields.status;
@@ -110,9 +124,14 @@ function planFromCurrent(id: string, current: TaskRow, changes: TaskChanges, set
       status = "pending";
     }
   }
+  const set: UpdatePlan["set"] = { ...fields, status, ...schedule };
+  const row = current as Record<string, unknown>;
+  if (!completing && Object.entries(set).every(([key, value]) => value === undefined || sameValue(value, row[key]))) {
+    return null;
+  }
   const guards = [sql`${tasks.version} = ${current.version}`];
   if (schedule.due_time === null && current.due_time !== null) guards.push(noRelativeReminders(id));
-  return { set: { ...fields, status, ...schedule }, guard: and(...guards), completing };
+  return { set, guard: and(...guards), completing };
 }
 
 /**
@@ -179,8 +198,14 @@ export async function updateTask(
       ? plan
       : { ...plan, guard: and(plan.guard, versionMatches(tasks.version, expectedVersion)) };
   let plan = planBlind(id, changes);
-  if (!plan) plan = planFromCurrent(id, await getTask(store, id), changes, settings);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  if (!plan) {
+    const current = await getTask(store, id);
+    plan = planFromCurrent(id, current, changes, settings);
+    if (!plan) return current;
+  }
+  // A failed guard returns the row as the statement's snapshot saw it, which a concurrent writer may
+  // have changed since: one attempt to catch up with it, one to apply, spares for busy rows.
+  for (let attempt = 0; attempt < 4; attempt++) {
     const result = await applyPlan(store, id, withVersion(plan));
     if (!result) throw new NotFoundError("task", id);
     if (result.applied) {
@@ -192,6 +217,7 @@ export async function updateTask(
       throw await missingOrStale(store, tasks, "task", id, expectedVersion);
     }
     const next = planFromCurrent(id, current, changes, settings);
+    if (!next) return current;
     if (result.hasRelativeReminders && next.set.due_time === null) {
       throw new InvalidInputError("The task has relative reminders; delete them before clearing its due.", [
         {

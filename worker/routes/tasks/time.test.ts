@@ -257,3 +257,21 @@ describe("GET /tasks/{id}/completions", () => {
     expect((await call("GET", `/tasks/${task.id}/completions`)).body).toEqual({ items: [], next_cursor: null });
   });
 });
+
+describe("concurrent completions", () => {
+  it("record one completion per occurrence however many agents complete it at once", async () => {
+    const plain = await createTask({});
+    const recurring = await createTask({ due_time: "2026-07-01T09:00:00Z", rrule: "FREQ=DAILY" });
+    const results = await Promise.all(
+      [plain.id, plain.id, plain.id, recurring.id, recurring.id].map((id) =>
+        call("PATCH", `/tasks/${id}`, { status: "completed" }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await sql`select 1 from task_completions where task_id = ${plain.id}`).toHaveLength(1);
+    // Each completion of a recurring task completes the occurrence it found: two calls, two occurrences.
+    const done = await sql`select occurrence from task_completions where task_id = ${recurring.id} order by occurrence`;
+    expect(done.map((c) => c.occurrence)).toEqual([1, 2]);
+    expect((await call("GET", `/tasks/${recurring.id}`)).body).toMatchObject({ occurrence: 3, status: "pending" });
+  });
+});
