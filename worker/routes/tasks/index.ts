@@ -7,6 +7,7 @@ import { json, jsonBody, problems } from "../../http/openapi";
 import { listCompletions } from "../../services/task-completions";
 import { timeSettings } from "../../services/task-schedule";
 import * as service from "../../services/tasks";
+import { updateTask } from "../../services/update-task";
 import {
   CompletionListQuery,
   CreateTask,
@@ -74,12 +75,7 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 200: json(Task, "The updated task."), ...problems(400, 404, 413, 415, 422) },
     }),
     async (c) => {
-      const task = await service.updateTask(
-        c.var.store,
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        timeSettings(c.env),
-      );
+      const task = await updateTask(c.var.store, c.req.valid("param").id, c.req.valid("json"), timeSettings(c.env));
       return c.json(toTask(task), 200);
     },
   )
