@@ -53,6 +53,10 @@ describe("time zones", () => {
     expect(iso(fromLocal(local("2026-03-08T02:30:00"), "America/New_York"))).toBe("2026-03-08T07:30:00.000Z"); // 03:30 EDT
     expect(iso(fromLocal(local("2026-11-01T01:30:00"), "America/New_York"))).toBe("2026-11-01T05:30:00.000Z"); // 01:30 EDT
     expect(iso(fromLocal(local("2026-07-01T09:00:00"), "Asia/Kolkata"))).toBe("2026-07-01T03:30:00.000Z");
+    // Chile springs forward at midnight: an all-day task's day there starts at 01:00 (-03:00).
+    expect(iso(fromLocal(local("2026-09-06T00:00:00"), "America/Santiago"))).toBe("2026-09-06T04:00:00.000Z");
+    // Lord Howe Island moves by half an hour.
+    expect(iso(fromLocal(local("2026-10-04T02:15:00"), "Australia/Lord_Howe"))).toBe("2026-10-03T15:45:00.000Z");
     expect(floating(toLocal(Date.parse("2026-03-29T01:30:00Z"), "Europe/Berlin"))).toBe("2026-03-29T03:30:00");
   });
 });
