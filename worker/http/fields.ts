@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { createSchemaFactory } from "drizzle-zod";
+import { canonicalRule, parseRule, RuleError } from "../time/rrule";
+import { normalizeTimeZone } from "../time/zone";
 
 /** drizzle-zod bound to the OpenAPI-aware zod, so derived schemas can carry `.openapi()` metadata. */
 export const { createInsertSchema, createSelectSchema, createUpdateSchema } = createSchemaFactory({ zodInstance: z });
@@ -43,3 +45,42 @@ export const page = <T extends z.ZodType>(item: T) =>
       .nullable()
       .openapi({ description: "Pass as `cursor` for the next page; null on the last." }),
   });
+
+/** A calendar date without a time (an all-day due), checked to exist. */
+export const dateInput = () =>
+  z.iso
+    .date({ error: "must be a date written YYYY-MM-DD, such as 2026-03-01" })
+    .openapi({ type: "string", format: "date", example: "2026-03-01" });
+
+/** An IANA zone the runtime knows, stored in its canonical spelling. */
+export const timeZoneInput = () =>
+  z
+    .string()
+    .max(64)
+    .transform((name, ctx) => {
+      const zone = normalizeTimeZone(name);
+      if (zone) return zone;
+      ctx.addIssue({
+        code: "custom",
+        message: `'${name.slice(0, 64)}' is not an IANA time zone name this server knows, such as Europe/Berlin or America/New_York`,
+      });
+      return z.NEVER;
+    })
+    .openapi({ type: "string", example: "Europe/Berlin" });
+
+/** An RFC 5545 RRULE value, checked part by part and stored upper case without an `RRULE:` prefix. */
+export const rruleInput = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((text, ctx) => {
+      try {
+        parseRule(text);
+        return canonicalRule(text);
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        ctx.addIssue({ code: "custom", message: `not a usable RFC 5545 rule: ${err.message}` });
+        return z.NEVER;
+      }
+    })
+    .openapi({ type: "string", example: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0" });

@@ -1,11 +1,20 @@
 import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
+import { rowFromDriver } from "../db/rows";
 import { type ReminderRow, reminders, tasks } from "../db/schema";
-import { InvalidInputError, NotFoundError } from "./errors";
+import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
 import { decodeCursor, page } from "./pagination";
 import { currentTxid, missingOrStale, type Store, txid, versionMatches } from "./store";
 
-export type NewReminder = Pick<ReminderRow, "task_id" | "remind_at" | "channel"> & { recipient?: string | null };
-export type ReminderChanges = Partial<Pick<ReminderRow, "remind_at" | "channel" | "recipient">>;
+/** A reminder as the API shows it: with its task's time zone, so every time it carries has one. */
+export type ReminderView = ReminderRow & { timezone: string };
+
+/** Exactly one of `remind_at` (an instant) and `offset_minutes` (from the task's due) is set. */
+export type NewReminder = Pick<ReminderRow, "task_id" | "channel"> & {
+  recipient?: string | null;
+  remind_at?: Date;
+  offset_minutes?: number;
+};
+export type ReminderChanges = Partial<Pick<ReminderRow, "remind_at" | "offset_minutes" | "channel" | "recipient">>;
 
 export interface ReminderFilters {
   task_id?: string;
@@ -18,6 +27,7 @@ export interface ReminderFilters {
 }
 
 const columns = getTableColumns(reminders);
+const withZone = { ...columns, timezone: tasks.timezone };
 const FOREIGN_KEY_VIOLATION = "23503";
 
 const noSuchTask = (taskId: string) =>
@@ -25,29 +35,50 @@ const noSuchTask = (taskId: string) =>
     { path: "task_id", location: "body", message: "does not name an existing task" },
   ]);
 
-export async function createReminder(store: Store, input: NewReminder): Promise<ReminderRow> {
-  const remindAt = input.remind_at.toISOString();
-  // INSERT … SELECT FROM tasks: a missing task yields no row (a clear 422) instead of an FK error.
-  const inserted = await store.db
-    .execute<ReminderRow & { txid: string }>(sql`
-      insert into ${reminders} (task_id, remind_at, next_attempt_at, channel, recipient)
-      select ${tasks.id}, ${remindAt}::timestamptz, ${remindAt}::timestamptz, ${input.channel}::reminder_channel, ${input.recipient ?? null}
-      from ${tasks} where ${tasks.id} = ${input.task_id}
-      returning *, ${txid} as txid`)
+const taskWithoutDue = () =>
+  new InvalidInputError("The task has no due, so a reminder cannot be relative to it; give remind_at instead.", [
+    { path: "offset_minutes", location: "body", message: "the task has no due_time or due_date to count from" },
+  ]);
+
+/** When a relative reminder fires: its task's reminder anchor plus the offset. */
+const relativeTo = (anchor: SQL | typeof tasks.reminder_anchor, offsetMinutes: SQL | number) =>
+  sql`${anchor} + make_interval(mins => ${offsetMinutes}::int)`;
+
+export async function createReminder(store: Store, input: NewReminder): Promise<ReminderView> {
+  const offset = input.offset_minutes ?? null;
+  const at = input.remind_at
+    ? sql`${input.remind_at.toISOString()}::timestamptz`
+    : relativeTo(sql`task.reminder_anchor`, offset ?? 0);
+  // INSERT … SELECT FROM the task: a missing task, or a relative reminder on a task without a due,
+  // yields no row (a clear 422) instead of an FK or NOT NULL error.
+  const rows = await store.db
+    .execute<Record<string, unknown>>(sql`
+      with task as (select id, reminder_anchor, timezone from ${tasks} where ${tasks.id} = ${input.task_id}),
+      inserted as (
+        insert into ${reminders} (task_id, remind_at, next_attempt_at, offset_minutes, channel, recipient)
+        select id, at, at, ${offset}::int, ${input.channel}::reminder_channel, ${input.recipient ?? null}
+        from (select id, ${at} as at from task) due where at is not null
+        returning *
+      )
+      select inserted.*, task.timezone, ${txid} as txid from task left join inserted on true`)
     .catch((err: { code?: string; cause?: { code?: string } }) => {
       // The task was deleted between the SELECT and the INSERT's foreign-key check.
       if ((err.cause?.code ?? err.code) === FOREIGN_KEY_VIOLATION) throw noSuchTask(input.task_id);
       throw err;
     });
-  const row = inserted[0];
+  const row = rows[0];
   if (!row) throw noSuchTask(input.task_id);
-  const { txid: committed, ...reminder } = row;
-  store.onCommitted(committed);
-  return reminder;
+  if (row.id === null) throw taskWithoutDue();
+  store.onCommitted(row.txid as string);
+  return { ...rowFromDriver(reminders, row), timezone: row.timezone as string };
 }
 
-export async function getReminder(store: Store, id: string): Promise<ReminderRow> {
-  const [row] = await store.db.select().from(reminders).where(eq(reminders.id, id));
+export async function getReminder(store: Store, id: string): Promise<ReminderView> {
+  const [row] = await store.db
+    .select(withZone)
+    .from(reminders)
+    .innerJoin(tasks, eq(tasks.id, reminders.task_id))
+    .where(eq(reminders.id, id));
   if (!row) throw new NotFoundError("reminder", id);
   return row;
 }
@@ -70,8 +101,9 @@ export async function listReminders(store: Store, filters: ReminderFilters) {
     );
   }
   const rows = await store.db
-    .select()
+    .select(withZone)
     .from(reminders)
+    .innerJoin(tasks, eq(tasks.id, reminders.task_id))
     .where(and(...where))
     .orderBy(desc(reminders.created_at), desc(reminders.id))
     .limit(filters.limit + 1);
@@ -82,7 +114,7 @@ export async function listReminders(store: Store, filters: ReminderFilters) {
  * The columns that (re-)arm a reminder for `remindAt`: due then, no attempts yet, no error, and any
  * scan's claim released (a scan still delivering the old time finds its lease gone and records nothing).
  */
-export function armAt(remindAt: Date) {
+export function armAt(remindAt: Date | SQL) {
   return {
     remind_at: remindAt,
     next_attempt_at: remindAt,
@@ -95,18 +127,70 @@ export function armAt(remindAt: Date) {
   };
 }
 
-/** Moving `remind_at` is a snooze: the reminder is armed again even if it was already sent or failed. */
+/**
+ * Moving `remind_at` makes the reminder absolute; setting `offset_minutes` makes it relative to its
+ * task's due. Either re-arms it, even if it was already sent or failed.
+ */
 export async function updateReminder(store: Store, id: string, changes: ReminderChanges, expectedVersion?: number) {
+  const { remind_at, offset_minutes, ...fields } = changes;
+  const arm =
+    remind_at !== undefined
+      ? { ...armAt(remind_at), offset_minutes: null }
+      : offset_minutes !== undefined && offset_minutes !== null
+        ? { ...armAt(relativeTo(tasks.reminder_anchor, offset_minutes)), offset_minutes }
+        : {};
   const [row] = await store.db
     .update(reminders)
-    .set({
-      ...changes,
-      ...(changes.remind_at ? armAt(changes.remind_at) : {}),
-      version: sql`${reminders.version} + 1`,
-    })
-    .where(and(eq(reminders.id, id), versionMatches(reminders.version, expectedVersion)))
-    .returning({ ...columns, txid: currentTxid });
-  if (!row) throw await missingOrStale(store, reminders, "reminder", id, expectedVersion);
+    .set({ ...fields, ...arm, version: sql`${reminders.version} + 1` })
+    .from(tasks)
+    .where(
+      and(
+        eq(reminders.id, id),
+        eq(tasks.id, reminders.task_id),
+        versionMatches(reminders.version, expectedVersion),
+        offset_minutes !== undefined ? sql`${tasks.reminder_anchor} is not null` : undefined,
+      ),
+    )
+    .returning({ ...withZone, txid: currentTxid });
+  if (!row) {
+    const failure = await missingOrStale(store, reminders, "reminder", id, expectedVersion);
+    if (offset_minutes !== undefined && failure instanceof NotFoundError) {
+      const [exists] = await store.db.select({ id: reminders.id }).from(reminders).where(eq(reminders.id, id));
+      if (exists) throw taskWithoutDue();
+    }
+    throw failure;
+  }
+  const { txid, ...reminder } = row;
+  store.onCommitted(txid);
+  return reminder;
+}
+
+/**
+ * Snooze: fire again at `until`. Only a reminder that has fired (sent or failed) or is due now can
+ * be snoozed; one still waiting for its time is moved with PATCH instead. A relative reminder stays
+ * relative: the snooze moves this firing, and the task's next due re-arms it as before.
+ */
+export async function snoozeReminder(store: Store, id: string, until: Date): Promise<ReminderView> {
+  const [row] = await store.db
+    .update(reminders)
+    .set({ ...armAt(until), version: sql`${reminders.version} + 1` })
+    .from(tasks)
+    .where(
+      and(
+        eq(reminders.id, id),
+        eq(tasks.id, reminders.task_id),
+        // Conditional on its state, so a snooze racing the scan's delivery cannot re-arm a reminder
+        // that has not fired yet.
+        sql`(${reminders.status} <> 'scheduled' or ${reminders.next_attempt_at} <= now())`,
+      ),
+    )
+    .returning({ ...withZone, txid: currentTxid });
+  if (!row) {
+    await getReminder(store, id);
+    throw new ConflictError(
+      `The reminder '${id}' has not fired yet; move it with PATCH /reminders/${id} (remind_at) instead of snoozing.`,
+    );
+  }
   const { txid, ...reminder } = row;
   store.onCommitted(txid);
   return reminder;

@@ -3,9 +3,10 @@ import { type TaskRow, tasks } from "../db/schema";
 import { NotFoundError } from "./errors";
 import { decodeCursor, page } from "./pagination";
 import { currentTxid, missingOrStale, type Store, versionMatches } from "./store";
+import { planSchedule, type ScheduleInput, type TimeSettings } from "./task-schedule";
 
-export type NewTask = Pick<typeof tasks.$inferInsert, "title" | "description" | "status" | "due_time" | "source">;
-export type TaskChanges = Partial<Pick<TaskRow, "title" | "description" | "status" | "due_time" | "source">>;
+export type NewTask = Pick<typeof tasks.$inferInsert, "title" | "description" | "status" | "source"> & ScheduleInput;
+export type TaskChanges = Partial<Pick<TaskRow, "title" | "description" | "status" | "source">> & ScheduleInput;
 
 export interface TaskFilters {
   status?: TaskRow["status"];
@@ -18,10 +19,12 @@ export interface TaskFilters {
 
 const columns = getTableColumns(tasks);
 
-export async function createTask(store: Store, input: NewTask): Promise<TaskRow> {
+export async function createTask(store: Store, input: NewTask, settings: TimeSettings): Promise<TaskRow> {
+  const { due_time, due_date, timezone, rrule, ...fields } = input;
+  const schedule = planSchedule(undefined, { due_time, due_date, timezone, rrule }, settings);
   const [row] = await store.db
     .insert(tasks)
-    .values(input)
+    .values({ ...fields, ...schedule })
     .returning({ ...columns, txid: currentTxid });
   const { txid, ...task } = row!;
   store.onCommitted(txid);
@@ -55,19 +58,6 @@ export async function listTasks(store: Store, filters: TaskFilters) {
     .orderBy(desc(tasks.created_at), desc(tasks.id))
     .limit(filters.limit + 1);
   return page(rows, filters.limit);
-}
-
-/** Applies a partial update in one statement; `expectedVersion` (from If-Match) guards against lost updates. */
-export async function updateTask(store: Store, id: string, changes: TaskChanges, expectedVersion?: number) {
-  const [row] = await store.db
-    .update(tasks)
-    .set({ ...changes, updated_at: sql`now()`, version: sql`${tasks.version} + 1` })
-    .where(and(eq(tasks.id, id), versionMatches(tasks.version, expectedVersion)))
-    .returning({ ...columns, txid: currentTxid });
-  if (!row) throw await missingOrStale(store, tasks, "task", id, expectedVersion);
-  const { txid, ...task } = row;
-  store.onCommitted(txid);
-  return task;
 }
 
 /** Deletes the task; its reminders go with it (ON DELETE CASCADE), and the change log records each. */

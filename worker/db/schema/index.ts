@@ -3,4 +3,5 @@ export * from "./changes";
 export * from "./enums";
 export * from "./idempotency";
 export * from "./reminders";
+export * from "./task-completions";
 export * from "./tasks";

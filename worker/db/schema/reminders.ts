@@ -1,8 +1,11 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, version } from "./columns";
 import { reminderChannel, reminderStatus } from "./enums";
 import { tasks } from "./tasks";
+
+/** A relative reminder fires at most a year (of 366 days) before or after its task's due. */
+export const OFFSET_MINUTES_MAX = 527_040;
 
 export const reminders = pgTable(
   "reminders",
@@ -12,6 +15,11 @@ export const reminders = pgTable(
       .notNull()
       .references(() => tasks.id, { onDelete: "cascade" }),
     remind_at: timestamptz("remind_at").notNull(),
+    /**
+     * Set for a reminder relative to its task's due (negative: before). remind_at is then the task's
+     * reminder anchor plus this, kept so by every statement that moves the due.
+     */
+    offset_minutes: integer("offset_minutes"),
     channel: reminderChannel("channel").notNull(),
     /** Telegram chat id or WhatsApp number (E.164); null means the channel's configured default. */
     recipient: text("recipient"),
@@ -30,6 +38,10 @@ export const reminders = pgTable(
     version: version(),
   },
   (t) => [
+    check(
+      "reminders_offset_range",
+      sql`${t.offset_minutes} between -${sql.raw(String(OFFSET_MINUTES_MAX))} and ${sql.raw(String(OFFSET_MINUTES_MAX))}`,
+    ),
     // GET /reminders?task_id=… and the cascade when a task is deleted.
     index("reminders_task_idx").on(t.task_id, t.created_at.desc(), t.id.desc()),
     // GET /reminders without filters: newest first, keyset-paginated on (created_at, id).

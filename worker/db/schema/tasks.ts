@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgTable, text } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, version } from "./columns";
 import { taskSource, taskStatus } from "./enums";
 
 export const TITLE_MAX = 500;
 export const DESCRIPTION_MAX = 10_000;
+export const RRULE_MAX = 500;
 
 export const tasks = pgTable(
   "tasks",
@@ -13,7 +14,24 @@ export const tasks = pgTable(
     title: text("title").notNull(),
     description: text("description"),
     status: taskStatus("status").notNull().default("pending"),
+    /** When the task is due; for an all-day task, the start (local midnight) of its due_date. */
     due_time: timestamptz("due_time"),
+    /** The due of an all-day task: a date in `timezone`, shown without a time. */
+    due_date: date("due_date", { mode: "string" }),
+    all_day: boolean("all_day").notNull().generatedAlwaysAs(sql`due_date is not null`),
+    /** IANA name; dates, recurrence and the all-day reminder hour are read in this zone. */
+    timezone: text("timezone").notNull().default("UTC"),
+    /** RFC 5545 RRULE value, expanded in `timezone`'s wall-clock time from the task's due. */
+    rrule: text("rrule"),
+    /** Which occurrence of the series the due stands for: 1 is the first (the due the rule was set on). */
+    occurrence: integer("occurrence"),
+    /** That occurrence as local wall-clock time; moving the due alone keeps it. Not part of the API. */
+    occurrence_local: timestamp("occurrence_local", { precision: 0, mode: "string" }),
+    /**
+     * What relative reminders count from: due_time, or for an all-day task ALL_DAY_REMINDER_HOUR
+     * local on its due_date. Not part of the API.
+     */
+    reminder_anchor: timestamptz("reminder_anchor"),
     source: taskSource("source").notNull().default("system"),
     created_at: createdAt(),
     updated_at: timestamptz("updated_at").notNull().defaultNow(),
@@ -23,6 +41,12 @@ export const tasks = pgTable(
     // The API validates these bounds too; the database refuses a row that slipped past it.
     check("tasks_title_length", sql`char_length(${t.title}) between 1 and ${sql.raw(String(TITLE_MAX))}`),
     check("tasks_description_length", sql`char_length(${t.description}) <= ${sql.raw(String(DESCRIPTION_MAX))}`),
+    check("tasks_all_day_has_time", sql`${t.due_date} is null or ${t.due_time} is not null`),
+    check("tasks_anchor_follows_due", sql`(${t.reminder_anchor} is null) = (${t.due_time} is null)`),
+    check(
+      "tasks_series_has_position",
+      sql`${t.rrule} is null or (${t.due_time} is not null and ${t.occurrence} >= 1 and ${t.occurrence_local} is not null)`,
+    ),
     // GET /tasks without filters: newest first, keyset-paginated on (created_at, id).
     index("tasks_created_idx").on(t.created_at.desc(), t.id.desc()),
     // GET /tasks?status=…: the filter agents use most ("what is pending?").

@@ -13,12 +13,13 @@ import {
   Reminder,
   ReminderListQuery,
   ReminderPage,
+  SnoozeReminder,
   UpdateReminder,
 } from "./schemas";
 
 type ReminderResource = z.infer<typeof Reminder>;
 const toReminder = (row: Record<string, unknown>) =>
-  toResource(reminders, row, HIDDEN_REMINDER_COLUMNS) as ReminderResource;
+  ({ ...toResource(reminders, row, HIDDEN_REMINDER_COLUMNS), timezone: row.timezone }) as ReminderResource;
 
 export const reminderRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(
@@ -78,7 +79,7 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       path: "/{id}",
       tags: ["reminders"],
       summary:
-        "Snooze (moving remind_at re-arms it), change channel or recipient; If-Match guards against lost updates",
+        "Move it (remind_at, or offset_minutes from the task's due; either re-arms it), change channel or recipient; If-Match guards against lost updates",
       ...scoped("reminders:write"),
       request: { params: IdParam, ...withIfMatch, ...jsonBody(UpdateReminder) },
       responses: { 200: json(Reminder, "The updated reminder."), ...problems(400, 404, 412, 413, 415, 422) },
@@ -88,6 +89,23 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       const reminder = toReminder(
         await service.updateReminder(c.var.store, id, c.req.valid("json"), ifMatchVersion(c)),
       );
+      return c.json(reminder, 200, { etag: etagOf(reminder.version) });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/snooze",
+      tags: ["reminders"],
+      summary: "Snooze a reminder that has fired: fire again in `minutes` or at `until`",
+      ...scoped("reminders:write"),
+      request: { params: IdParam, ...jsonBody(SnoozeReminder) },
+      responses: { 200: json(Reminder, "The re-armed reminder."), ...problems(400, 404, 409, 413, 415, 422) },
+    }),
+    async (c) => {
+      const { minutes, until } = c.req.valid("json");
+      const at = until ?? new Date(Date.now() + minutes! * 60_000);
+      const reminder = toReminder(await service.snoozeReminder(c.var.store, c.req.valid("param").id, at));
       return c.json(reminder, 200, { etag: etagOf(reminder.version) });
     },
   )

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { reminderChannel, reminderStatus, reminders } from "../../db/schema";
+import { OFFSET_MINUTES_MAX, reminderChannel, reminderStatus, reminders } from "../../db/schema";
 import {
   booleanQuery,
   createInsertSchema,
@@ -14,29 +14,98 @@ import {
 /** Scan bookkeeping that is not part of the API. */
 export const HIDDEN_REMINDER_COLUMNS = ["lease_until", "lease_token"] as const;
 
+/** A snooze lasts at least a minute and at most 30 days. */
+export const SNOOZE_MINUTES_MAX = 43_200;
+
 export const Reminder = createSelectSchema(reminders, {
   remind_at: timestampOutput(),
+  offset_minutes: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({ description: "Minutes from the task's due (negative: before); null for an absolute reminder." }),
   created_at: timestampOutput(),
   sent_at: timestampOutput().nullable(),
   next_attempt_at: timestampOutput(),
 })
   .omit({ lease_until: true, lease_token: true })
+  .extend({
+    timezone: z.string().openapi({ description: "The task's IANA time zone.", example: "Europe/Berlin" }),
+  })
   .openapi("Reminder");
 
+const offsetMinutes = () =>
+  z
+    .number()
+    .int()
+    .min(-OFFSET_MINUTES_MAX)
+    .max(OFFSET_MINUTES_MAX)
+    .openapi({ description: "Minutes from the task's due; -30 is half an hour before.", example: -30 });
+
+const reminderFields = createInsertSchema(reminders, {
+  task_id: () => z.uuid({ error: "must be the id (a UUID) of an existing task" }),
+  remind_at: () => timestampInput(),
+  offset_minutes: offsetMinutes,
+  recipient: () => z.string().trim().min(1).max(64).nullable(),
+}).pick({ task_id: true, remind_at: true, offset_minutes: true, channel: true, recipient: true }).shape;
+
+/** A reminder is at an instant or relative to its task's due: one or the other. */
+function oneKindOfTime(required: boolean) {
+  return (value: { remind_at?: unknown; offset_minutes?: unknown }, ctx: z.RefinementCtx) => {
+    const given = [value.remind_at, value.offset_minutes].filter((v) => v !== undefined && v !== null).length;
+    if (given > 1 || (required && given === 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [given > 1 ? "offset_minutes" : "remind_at"],
+        message: "send exactly one of remind_at (an instant) and offset_minutes (minutes from the task's due)",
+      });
+    }
+  };
+}
+
 export const CreateReminder = z
-  .strictObject(
-    createInsertSchema(reminders, {
-      task_id: () => z.uuid({ error: "must be the id (a UUID) of an existing task" }),
-      remind_at: () => timestampInput(),
-      recipient: () => z.string().trim().min(1).max(64).nullable(),
-    }).pick({ task_id: true, remind_at: true, channel: true, recipient: true }).shape,
-  )
+  .strictObject({
+    ...reminderFields,
+    remind_at: reminderFields.remind_at.optional(),
+    offset_minutes: offsetMinutes().optional(),
+  })
+  .superRefine(oneKindOfTime(true))
   .openapi("CreateReminder");
 
 export const UpdateReminder = z
-  .strictObject(CreateReminder.pick({ remind_at: true, channel: true, recipient: true }).partial().shape)
+  .strictObject({
+    remind_at: reminderFields.remind_at.optional(),
+    offset_minutes: offsetMinutes().optional(),
+    channel: reminderFields.channel.optional(),
+    recipient: reminderFields.recipient.optional(),
+  })
+  .superRefine(oneKindOfTime(false))
   .refine((v) => Object.keys(v).length > 0, "Send at least one field to change.")
   .openapi("UpdateReminder");
+
+export const SnoozeReminder = z
+  .strictObject({
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(SNOOZE_MINUTES_MAX)
+      .optional()
+      .openapi({ description: "Fire again this many minutes from now (1–43200).", example: 10 }),
+    until: timestampInput().optional().openapi({ description: "Fire again at this instant (in the future)." }),
+  })
+  .superRefine((value, ctx) => {
+    // zod runs this even when a field failed; that field already carries its own issue.
+    if (value.until !== undefined && !(value.until instanceof Date)) return;
+    if ((value.minutes === undefined) === (value.until === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["minutes"], message: "send exactly one of minutes and until" });
+    } else if (value.until && value.until.getTime() <= Date.now()) {
+      ctx.addIssue({ code: "custom", path: ["until"], message: "must be in the future" });
+    } else if (value.until && value.until.getTime() > Date.now() + SNOOZE_MINUTES_MAX * 60_000) {
+      ctx.addIssue({ code: "custom", path: ["until"], message: "must be within 30 days" });
+    }
+  })
+  .openapi("SnoozeReminder");
 
 export const ReminderListQuery = z.strictObject({
   task_id: z.uuid().optional(),

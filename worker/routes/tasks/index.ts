@@ -1,16 +1,31 @@
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import { toResource } from "../../db/resource";
-import { tasks } from "../../db/schema";
+import { taskCompletions, tasks } from "../../db/schema";
 import type { HonoEnv } from "../../env";
 import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
 import { json, jsonBody, notModifiedResponse, problems, withIfMatch } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
+import { listCompletions } from "../../services/task-completions";
+import { timeSettings } from "../../services/task-schedule";
 import * as service from "../../services/tasks";
-import { CreateTask, Task, TaskListQuery, TaskPage, UpdateTask } from "./schemas";
+import { updateTask } from "../../services/update-task";
+import {
+  CompletionListQuery,
+  CreateTask,
+  HIDDEN_TASK_COLUMNS,
+  Task,
+  type TaskCompletion,
+  TaskCompletionPage,
+  TaskListQuery,
+  TaskPage,
+  UpdateTask,
+} from "./schemas";
 
 type TaskResource = z.infer<typeof Task>;
-const toTask = (row: Record<string, unknown>) => toResource(tasks, row) as TaskResource;
+const toCompletion = (row: Record<string, unknown>) =>
+  toResource(taskCompletions, row) as z.infer<typeof TaskCompletion>;
+const toTask = (row: Record<string, unknown>) => toResource(tasks, row, HIDDEN_TASK_COLUMNS) as TaskResource;
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(
@@ -24,7 +39,7 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 201: json(Task, "The created task; Location names it."), ...problems(400, 413, 415, 422) },
     }),
     async (c) => {
-      const task = toTask(await service.createTask(c.var.store, c.req.valid("json")));
+      const task = toTask(await service.createTask(c.var.store, c.req.valid("json"), timeSettings(c.env)));
       return c.json(task, 201, { location: `/tasks/${task.id}`, etag: etagOf(task.version) });
     },
   )
@@ -72,8 +87,24 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const task = toTask(await service.updateTask(c.var.store, id, c.req.valid("json"), ifMatchVersion(c)));
+      const changes = c.req.valid("json");
+      const task = toTask(await updateTask(c.var.store, id, changes, timeSettings(c.env), ifMatchVersion(c)));
       return c.json(task, 200, { etag: etagOf(task.version) });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/completions",
+      tags: ["tasks"],
+      summary: "List a task's completions, newest first (one per completed occurrence of a recurring task)",
+      ...scoped("tasks:read"),
+      request: { params: IdParam, query: CompletionListQuery },
+      responses: { 200: json(TaskCompletionPage, "One page of completions."), ...problems(404, 422) },
+    }),
+    async (c) => {
+      const { items, next_cursor } = await listCompletions(c.var.store, c.req.valid("param").id, c.req.valid("query"));
+      return c.json({ items: items.map(toCompletion), next_cursor }, 200);
     },
   )
   .openapi(
