@@ -1,5 +1,6 @@
 import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
 import { type ReminderRow, reminders, tasks } from "../db/schema";
+import { recipientProblem } from "../reminders/recipients";
 import { InvalidInputError, NotFoundError } from "./errors";
 import { decodeCursor, page } from "./pagination";
 import { currentTxid, missingOrStale, type Store, txid, versionMatches } from "./store";
@@ -95,8 +96,26 @@ export function armAt(remindAt: Date) {
   };
 }
 
+/**
+ * A PATCH that changes only the channel or only the recipient is checked against the stored other half
+ * (the request schema checks the pair when both are sent). A concurrent PATCH could slip between this
+ * read and the update; the channel then refuses the recipient at delivery, recorded in `last_error`.
+ */
+async function assertRecipientSuits(store: Store, id: string, changes: ReminderChanges) {
+  if ((changes.channel === undefined) === (changes.recipient === undefined)) return;
+  const stored = await getReminder(store, id);
+  const recipient = changes.recipient === undefined ? stored.recipient : changes.recipient;
+  const message = recipientProblem(changes.channel ?? stored.channel, recipient);
+  if (message) {
+    throw new InvalidInputError(`Invalid body field 'recipient': ${message}`, [
+      { path: "recipient", location: "body", message },
+    ]);
+  }
+}
+
 /** Moving `remind_at` is a snooze: the reminder is armed again even if it was already sent or failed. */
 export async function updateReminder(store: Store, id: string, changes: ReminderChanges, expectedVersion?: number) {
+  await assertRecipientSuits(store, id, changes);
   const [row] = await store.db
     .update(reminders)
     .set({

@@ -10,6 +10,15 @@ import {
   timestampInput,
   timestampOutput,
 } from "../../http/fields";
+import { recipientProblem } from "../../reminders/recipients";
+
+type ReminderChannel = (typeof reminderChannel.enumValues)[number];
+
+/** The recipient must suit the channel; a PATCH that sends only one of them is checked by the service. */
+const recipientSuitsChannel = (v: { channel?: ReminderChannel; recipient?: string | null }, ctx: z.RefinementCtx) => {
+  const message = v.channel && recipientProblem(v.channel, v.recipient);
+  if (message) ctx.addIssue({ code: "custom", path: ["recipient"], message });
+};
 
 /** Scan bookkeeping that is not part of the API. */
 export const HIDDEN_REMINDER_COLUMNS = ["lease_until", "lease_token"] as const;
@@ -23,18 +32,17 @@ export const Reminder = createSelectSchema(reminders, {
   .omit({ lease_until: true, lease_token: true })
   .openapi("Reminder");
 
-export const CreateReminder = z
-  .strictObject(
-    createInsertSchema(reminders, {
-      task_id: () => z.uuid({ error: "must be the id (a UUID) of an existing task" }),
-      remind_at: () => timestampInput(),
-      recipient: () => z.string().trim().min(1).max(64).nullable(),
-    }).pick({ task_id: true, remind_at: true, channel: true, recipient: true }).shape,
-  )
-  .openapi("CreateReminder");
+const writable = createInsertSchema(reminders, {
+  task_id: () => z.uuid({ error: "must be the id (a UUID) of an existing task" }),
+  remind_at: () => timestampInput(),
+  recipient: () => z.string().trim().min(1).max(64).nullable(),
+}).pick({ task_id: true, remind_at: true, channel: true, recipient: true }).shape;
+
+export const CreateReminder = z.strictObject(writable).superRefine(recipientSuitsChannel).openapi("CreateReminder");
 
 export const UpdateReminder = z
-  .strictObject(CreateReminder.pick({ remind_at: true, channel: true, recipient: true }).partial().shape)
+  .strictObject(z.object(writable).pick({ remind_at: true, channel: true, recipient: true }).partial().shape)
+  .superRefine(recipientSuitsChannel)
   .refine((v) => Object.keys(v).length > 0, "Send at least one field to change.")
   .openapi("UpdateReminder");
 
