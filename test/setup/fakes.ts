@@ -127,7 +127,7 @@ function send(res: ServerResponse, reply: ScriptedReply) {
  * - `GET /__control/received?to=…` or `?prefix=…`: the calls it received for those recipients, oldest first.
  * Recipients keep parallel tests apart: each test addresses its own.
  */
-async function startFake(kind: Kind) {
+async function startFake(kind: Kind, latencyMs: number) {
   const route = ROUTES[kind];
   const received = new Map<string, Received[]>();
   const scripts = new Map<string, ScriptedReply[]>();
@@ -161,7 +161,8 @@ async function startFake(kind: Kind) {
     };
     received.set(recipient, [...(received.get(recipient) ?? []), call]);
     const scripted = scripts.get(recipient)?.shift();
-    if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
+    const delayMs = scripted?.delayMs ?? latencyMs;
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (scripted?.drop) return req.socket.destroy();
     // A scripted success without a body gets the provider's usual one.
     send(
@@ -190,12 +191,16 @@ export interface FakeProviders {
   stop(): Promise<void>;
 }
 
-/** Fake Telegram Bot API, WhatsApp Cloud API and OpenClaw gateway on loopback ports. */
-export async function startFakeProviders(): Promise<FakeProviders> {
+/**
+ * Fake Telegram Bot API, WhatsApp Cloud API and OpenClaw gateway on loopback ports. `latencyMs` delays
+ * every answer, as a real provider's round trip would (the benchmark uses it).
+ */
+export async function startFakeProviders(options: { latencyMs?: number } = {}): Promise<FakeProviders> {
+  const latency = options.latencyMs ?? 0;
   const [telegram, whatsapp, openclaw] = await Promise.all([
-    startFake("telegram"),
-    startFake("whatsapp"),
-    startFake("openclaw"),
+    startFake("telegram", latency),
+    startFake("whatsapp", latency),
+    startFake("openclaw", latency),
   ]);
   return {
     urls: { telegram: telegram.url, whatsapp: `${whatsapp.url}/${GRAPH_VERSION}`, openclaw: openclaw.url },

@@ -75,7 +75,7 @@ describe("readScanConfig", () => {
     [
       "a lease shorter than a batch can take",
       { SCAN_LEASE_S: "30" },
-      "SCAN_LEASE_S: must be at least 45 (SCAN_BUDGET_MS + PROVIDER_TIMEOUT_MS + 10 s)",
+      "SCAN_LEASE_S: must be at least 35 (SCAN_BUDGET_MS in seconds + 10)",
     ],
   ];
   for (const [what, overrides, message] of mistakes) {

@@ -32,7 +32,7 @@ export interface OpenClawConfig {
 export interface ScanConfig {
   /** Reminders claimed per statement. */
   batchSize: number;
-  /** Wall-clock milliseconds a run may spend; it stops claiming and starting deliveries in time to end by then. */
+  /** Wall-clock milliseconds a run may spend: no provider call outlasts it, and untried claims are released. */
   budgetMs: number;
   /** Deliveries per run at most: each is a subrequest, and a Worker invocation has a plan-wide cap. */
   maxPerRun: number;
@@ -120,12 +120,11 @@ function crossChecks(v: Vars): string[] {
   const whatsappDefault = recipientProblem("whatsapp", v.WHATSAPP_DEFAULT_TO);
   if (whatsappDefault) problems.push(`WHATSAPP_DEFAULT_TO: ${whatsappDefault}`);
   if (v.SCAN_RETRY_MAX_S < v.SCAN_RETRY_BASE_S) problems.push("SCAN_RETRY_MAX_S: must not be below SCAN_RETRY_BASE_S");
-  // A live scan's lease must outlast its longest batch, or a second scan could take the batch over.
-  const longestBatchMs = v.SCAN_BUDGET_MS + v.PROVIDER_TIMEOUT_MS + 10_000;
-  if (v.SCAN_LEASE_S * 1000 < longestBatchMs) {
-    problems.push(
-      `SCAN_LEASE_S: must be at least ${Math.ceil(longestBatchMs / 1000)} (SCAN_BUDGET_MS + PROVIDER_TIMEOUT_MS + 10 s)`,
-    );
+  // A live scan's lease must outlast its run (deliveries end by the budget; 10 s more for the last
+  // write), or a second scan could take over a batch that is still being delivered.
+  const longestHoldS = Math.ceil(v.SCAN_BUDGET_MS / 1000) + 10;
+  if (v.SCAN_LEASE_S < longestHoldS) {
+    problems.push(`SCAN_LEASE_S: must be at least ${longestHoldS} (SCAN_BUDGET_MS in seconds + 10)`);
   }
   return problems;
 }

@@ -32,6 +32,9 @@ export interface ScanReport {
   elapsedMs: number;
 }
 
+/** A delivery starts only with at least this much of the budget left (less if the provider timeout is shorter). */
+const START_WINDOW_MS = 1000;
+
 async function attempt(channels: Channels, reminder: DueReminder, timeoutMs: number): Promise<DeliveryResult> {
   try {
     return await channels[reminder.channel].deliver(reminder, AbortSignal.timeout(timeoutMs));
@@ -44,8 +47,9 @@ async function attempt(channels: Channels, reminder: DueReminder, timeoutMs: num
 /**
  * Delivers due reminders until none is left, the time budget is spent, or the per-run cap is
  * reached: claim a batch (one statement), call the providers (no transaction open), record the
- * outcomes (one statement), repeat. Deliveries start only while a full provider timeout still fits
- * in the budget; the rest of a batch is released untried, so the run ends within its budget.
+ * outcomes (one statement), repeat. A provider call may take no longer than the budget has left,
+ * and none starts in the budget's last second; what a batch has not tried by then is released, so
+ * the run ends within its budget and the next run takes those reminders at once.
  */
 export async function runScan(
   store: Store,
@@ -58,7 +62,8 @@ export async function runScan(
   const dueBy = options.dueBy ?? clock();
   const started = Date.now();
   const deadline = started + config.budgetMs;
-  const timeLeft = () => deadline - Date.now() >= config.providerTimeoutMs;
+  const remaining = () => deadline - Date.now();
+  const timeLeft = () => remaining() >= Math.min(config.providerTimeoutMs, START_WINDOW_MS);
   const report: ScanReport = {
     batches: 0,
     claimed: 0,
@@ -102,7 +107,7 @@ export async function runScan(
           outcomes[i] = { id: reminder.id, kind: "released" };
           continue;
         }
-        const result = await attempt(channels, reminder, config.providerTimeoutMs);
+        const result = await attempt(channels, reminder, Math.min(config.providerTimeoutMs, remaining()));
         outcomes[i] = decideOutcome(reminder.id, reminder.attempts, result, config, clock(), random);
       }
     };
