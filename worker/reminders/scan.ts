@@ -113,7 +113,11 @@ export async function runScan(
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, batch.reminders.length) }, worker));
 
-    const { dropped } = await recordOutcomes(store, batch.token, outcomes);
+    // Once more after a pause if the write fails: unrecorded sends would go out again after the lease.
+    const { dropped } = await recordOutcomes(store, batch.token, outcomes).catch(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return recordOutcomes(store, batch.token, outcomes);
+    });
     const droppedIds = new Set(dropped);
     report.dropped += dropped.length;
     for (const o of outcomes) {

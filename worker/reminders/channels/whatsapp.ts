@@ -1,3 +1,4 @@
+import type { DueReminder } from "../claim";
 import type { WhatsAppConfig } from "../config";
 import { formatDueTime, reminderText, truncate } from "../message";
 import { type Channel, type DeliveryResult, noRecipient, permanent, transient } from "./channel";
@@ -30,7 +31,7 @@ const parameter = (text: string) => ({ type: "text", text: truncate(text.replace
  * The message body: free-form text, or, when a template is configured, that template with the task's
  * title and due time as its two body parameters (e.g. "Reminder: {{1}}, due {{2}}").
  */
-function message(config: WhatsAppConfig, reminder: Parameters<Channel["deliver"]>[0]) {
+function message(config: WhatsAppConfig, reminder: DueReminder) {
   if (!config.template) return { type: "text", text: { body: reminderText(reminder.task) } };
   const due = reminder.task.due_time ? formatDueTime(reminder.task.due_time) : "no due time";
   return {
