@@ -99,7 +99,7 @@ export function armAt(remindAt: Date) {
 /**
  * A PATCH that changes only the channel or only the recipient is checked against the stored other half
  * (the request schema checks the pair when both are sent). A concurrent PATCH could slip between this
- * read and the update; the channel then refuses the recipient at delivery, recorded in `last_error`.
+ * read and the update; the provider then refuses the recipient and the reminder fails with its message.
  */
 async function assertRecipientSuits(store: Store, id: string, changes: ReminderChanges) {
   if ((changes.channel === undefined) === (changes.recipient === undefined)) return;
