@@ -1,5 +1,8 @@
 import { app } from "./app";
+import { scheduled } from "./cron";
+import type { Env } from "./env";
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Cloudflare.Env>;
+  scheduled,
+} satisfies ExportedHandler<Env>;

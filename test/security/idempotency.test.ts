@@ -1,4 +1,7 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { scheduled } from "../../worker/cron";
+import type { Env } from "../../worker/env";
 import { call, createKey, database, expectProblem } from "../helpers";
 
 const sql = database();
@@ -83,5 +86,19 @@ describe("Idempotency-Key", () => {
               values ('admin-token', ${key}, ${hex}, now() - interval '1 second')`;
     const res = await call("POST", "/tasks", body, { "idempotency-key": key });
     expect(res.status).toBe(201);
+  });
+});
+
+describe("pruning", () => {
+  it("the cron deletes stored responses older than 24 hours and keeps newer ones", async () => {
+    const [old, fresh] = [crypto.randomUUID(), crypto.randomUUID()];
+    await sql`insert into idempotency_keys (owner, key, request_hash, state, locked_until, created_at)
+              values ('prune-test', ${old}, 'h', 'done', now(), now() - interval '25 hours'),
+                     ('prune-test', ${fresh}, 'h', 'done', now(), now() - interval '23 hours')`;
+    const ctx = createExecutionContext();
+    scheduled(createScheduledController({ scheduledTime: new Date("2020-01-01T00:00:00Z") }), env as Env, ctx);
+    await waitOnExecutionContext(ctx);
+    const left = await sql`select key from idempotency_keys where owner = 'prune-test'`;
+    expect(left.map((r) => r.key)).toEqual([fresh]);
   });
 });

@@ -1,19 +1,20 @@
 import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../../scripts/lib/migrate";
 import { startTestDatabase } from "../../scripts/lib/postgres";
+import { FAKE_TOKENS, startFakeProviders } from "./fakes";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    databaseKind: "postgres" | "pglite";
-  }
-}
-
-/** One database for the whole run: real PostgreSQL when installed, migrated before any test. */
+/**
+ * One database for the whole run (real PostgreSQL when installed, migrated before any test), and
+ * fake Telegram, WhatsApp and OpenClaw servers that the Worker's provider base URLs point at.
+ */
 export default async function setup(project: TestProject) {
-  const database = await startTestDatabase();
+  const [database, fakes] = await Promise.all([startTestDatabase(), startFakeProviders()]);
   await migrateDatabase(database.url);
   project.provide("databaseUrl", database.url);
   project.provide("databaseKind", database.kind);
-  return () => database.stop();
+  project.provide("fakes", { urls: fakes.urls, control: fakes.control, tokens: FAKE_TOKENS });
+  return async () => {
+    await fakes.stop();
+    await database.stop();
+  };
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
 import { rowFromDriver } from "../db/rows";
 import { type ReminderRow, reminders, tasks } from "../db/schema";
+import { recipientProblem } from "../reminders/recipients";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
 import { decodeCursor, page } from "./pagination";
 import { currentTxid, missingOrStale, type Store, txid, versionMatches } from "./store";
@@ -128,10 +129,28 @@ export function armAt(remindAt: Date | SQL) {
 }
 
 /**
+ * A PATCH that changes only the channel or only the recipient is checked against the stored other half
+ * (the request schema checks the pair when both are sent). A concurrent PATCH could slip between this
+ * read and the update; the provider then refuses the recipient and the reminder fails with its message.
+ */
+async function assertRecipientSuits(store: Store, id: string, changes: ReminderChanges) {
+  if ((changes.channel === undefined) === (changes.recipient === undefined)) return;
+  const stored = await getReminder(store, id);
+  const recipient = changes.recipient === undefined ? stored.recipient : changes.recipient;
+  const message = recipientProblem(changes.channel ?? stored.channel, recipient);
+  if (message) {
+    throw new InvalidInputError(`Invalid body field 'recipient': ${message}`, [
+      { path: "recipient", location: "body", message },
+    ]);
+  }
+}
+
+/**
  * Moving `remind_at` makes the reminder absolute; setting `offset_minutes` makes it relative to its
  * task's due. Either re-arms it, even if it was already sent or failed.
  */
 export async function updateReminder(store: Store, id: string, changes: ReminderChanges, expectedVersion?: number) {
+  await assertRecipientSuits(store, id, changes);
   const { remind_at, offset_minutes, ...fields } = changes;
   const arm =
     remind_at !== undefined

@@ -10,6 +10,15 @@ import {
   timestampInput,
   timestampOutput,
 } from "../../http/fields";
+import { recipientProblem } from "../../reminders/recipients";
+
+type ReminderChannel = (typeof reminderChannel.enumValues)[number];
+
+/** The recipient must suit the channel; a PATCH that sends only one of them is checked by the service. */
+const recipientSuitsChannel = (v: { channel?: ReminderChannel; recipient?: string | null }, ctx: z.RefinementCtx) => {
+  const message = v.channel && recipientProblem(v.channel, v.recipient);
+  if (message) ctx.addIssue({ code: "custom", path: ["recipient"], message });
+};
 
 /** Scan bookkeeping that is not part of the API. */
 export const HIDDEN_REMINDER_COLUMNS = ["lease_until", "lease_token"] as const;
@@ -70,6 +79,7 @@ export const CreateReminder = z
     offset_minutes: offsetMinutes().optional(),
   })
   .superRefine(oneKindOfTime(true))
+  .superRefine(recipientSuitsChannel)
   .openapi("CreateReminder");
 
 export const UpdateReminder = z
@@ -80,6 +90,7 @@ export const UpdateReminder = z
     recipient: reminderFields.recipient.optional(),
   })
   .superRefine(oneKindOfTime(false))
+  .superRefine(recipientSuitsChannel)
   .refine((v) => Object.keys(v).length > 0, "Send at least one field to change.")
   .openapi("UpdateReminder");
 

@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./postgres";
+
+/** A `wrangler dev` server this process started, and how to stop it. */
+export interface RunningWorker {
+  url: string;
+  /** Everything wrangler printed so far (the Worker's logs included). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface WranglerDevOptions {
+  /** The Postgres the Hyperdrive binding connects to. */
+  databaseUrl: string;
+  /** Worker variables and secrets, passed as `--var NAME:value` (they win over wrangler.toml and .env). */
+  vars?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+const root = new URL("../..", import.meta.url).pathname;
+
+/**
+ * Starts `wrangler dev --test-scheduled` on free ports against `databaseUrl`, and resolves once the
+ * Worker answers. Local state goes to a temporary directory, removed on stop.
+ */
+export async function startWranglerDev(options: WranglerDevOptions): Promise<RunningWorker> {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const state = mkdtempSync(join(tmpdir(), "ocs-wrangler-"));
+  const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const child: ChildProcess = spawn(
+    join(root, "node_modules/.bin/wrangler"),
+    [
+      "dev",
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      `--inspector-port=${inspectorPort}`,
+      "--test-scheduled",
+      `--persist-to=${state}`,
+      "--show-interactive-dev-session=false",
+      ...vars,
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: options.databaseUrl,
+        WRANGLER_SEND_METRICS: "false",
+        NO_COLOR: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(state, { recursive: true, force: true });
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      if ((await fetch(`${url}/health`)).status < 500) return { url, output: () => output, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop();
+  throw new Error(`wrangler dev did not start:\n${output}`);
+}

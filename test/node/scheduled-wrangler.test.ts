@@ -1,0 +1,71 @@
+import postgres from "postgres";
+import { expect, inject, it } from "vitest";
+import { startWranglerDev } from "../../scripts/lib/wrangler.ts";
+import { FAKE_TOKENS, FAKE_WHATSAPP_PHONE_NUMBER_ID } from "../setup/fakes.ts";
+
+const ADMIN_TOKEN = "test-admin-token-not-a-secret";
+
+/**
+ * A minute on 1 January 1970 that no other test uses: the run delivers what is due by its scheduled
+ * time, so it touches only this test's reminder. (The in-pool scheduled test runs on 2 January and
+ * may deliver this reminder first if the two overlap; hence the wait below, and the count at the fake.)
+ */
+const scheduledTime = Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 1440) * 60_000;
+
+it("wrangler dev runs the cron's scan at /cdn-cgi/handler/scheduled, delivering through the configured provider", async () => {
+  const fakes = inject("fakes");
+  const sql = postgres(inject("databaseUrl"), { max: 1, onnotice: () => {} });
+  const worker = await startWranglerDev({
+    databaseUrl: inject("databaseUrl"),
+    vars: {
+      ADMIN_TOKEN,
+      TELEGRAM_API_BASE: fakes.urls.telegram,
+      TELEGRAM_BOT_TOKEN: FAKE_TOKENS.telegram,
+      WHATSAPP_API_BASE: fakes.urls.whatsapp,
+      WHATSAPP_TOKEN: FAKE_TOKENS.whatsapp,
+      WHATSAPP_PHONE_NUMBER_ID: FAKE_WHATSAPP_PHONE_NUMBER_ID,
+      OPENCLAW_HOOKS_URL: "",
+    },
+  });
+  try {
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${worker.url}${path}`, {
+        method,
+        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const chat = `-100${Math.floor(1e9 + Math.random() * 9e9)}`;
+    const task = await api("POST", "/tasks", { title: `End to end ${crypto.randomUUID()}`, source: "telegram" });
+    const reminder = await api("POST", "/reminders", {
+      task_id: task.body.id,
+      remind_at: new Date(scheduledTime - 60_000).toISOString(),
+      channel: "telegram",
+      recipient: chat,
+    });
+    expect(reminder.status).toBe(201);
+
+    const run = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time=${scheduledTime}`);
+    expect(run.status).toBe(200);
+
+    let current = await api("GET", `/reminders/${reminder.body.id}`);
+    for (let i = 0; i < 50 && !current.body.sent; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      current = await api("GET", `/reminders/${reminder.body.id}`);
+    }
+    expect(current.body).toMatchObject({ status: "sent", sent: true, attempts: 1, last_error: null });
+
+    const calls = (await (await fetch(`${fakes.control.telegram}/__control/received?to=${chat}`)).json()) as any;
+    expect(calls.received).toHaveLength(1);
+    expect(calls.received[0].body.text).toBe(`⏰ Reminder: ${task.body.title}`);
+    const [delivered] =
+      await sql`select count(*)::int as n from changes where entity_id = ${reminder.body.id} and op = 'delivered'`;
+    expect(delivered!.n).toBe(1);
+  } catch (err) {
+    console.error(worker.output());
+    throw err;
+  } finally {
+    await worker.stop();
+  }
+});

@@ -1,0 +1,16 @@
+/** What the global set-up (test/setup/global.ts) provides to every test with `inject`. */
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    databaseKind: "postgres" | "pglite";
+    /** Fake providers: `urls` as the Worker's settings take them, `control` for their `/__control/…` routes. */
+    fakes: {
+      urls: { telegram: string; whatsapp: string; openclaw: string };
+      control: { telegram: string; whatsapp: string; openclaw: string };
+      /** The credentials each fake accepts. */
+      tokens: { telegram: string; whatsapp: string; openclaw: string };
+    };
+  }
+}
+
+export {};

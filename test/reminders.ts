@@ -1,0 +1,83 @@
+import { env } from "cloudflare:test";
+import { inject } from "vitest";
+import { createDatabase } from "../worker/db/client";
+import { type Channels, createChannels } from "../worker/reminders/channels";
+import { readScanConfig, type ScanConfig } from "../worker/reminders/config";
+import { runScan, type ScanOptions } from "../worker/reminders/scan";
+import type { database } from "./helpers";
+
+type Sql = ReturnType<typeof database>;
+type Provider = "telegram" | "whatsapp" | "openclaw";
+
+export const fakes = inject("fakes");
+
+/** A Telegram group chat id no other test uses. */
+export const uniqueChatId = () => `-100${Math.floor(1e9 + Math.random() * 9e9)}`;
+
+/** A WhatsApp number (E.164) no other test uses. */
+export const uniquePhone = () => `+1555${Math.floor(1e6 + Math.random() * 9e6)}`;
+
+/** Calls a fake provider received for one recipient (`to`) or for every recipient starting with `prefix`. */
+export async function received(provider: Provider, query: { to: string } | { prefix: string }) {
+  const params = new URLSearchParams(query as Record<string, string>);
+  const res = await fetch(`${fakes.control[provider]}/__control/received?${params}`);
+  return ((await res.json()) as { received: { to: string; body: any; authorization?: string; path: string }[] })
+    .received;
+}
+
+/** Queues replies for the next calls to `to` at a fake provider; after them it answers normally again. */
+export async function script(provider: Provider, to: string, replies: unknown[]) {
+  const res = await fetch(`${fakes.control[provider]}/__control/script`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ to, replies }),
+  });
+  if (res.status !== 204) throw new Error(`scripting the ${provider} fake failed: ${res.status}`);
+}
+
+/** The scan's settings as the Worker reads them in tests (providers are the fakes), with `overrides`. */
+export function scanConfig(overrides: Record<string, string> = {}): ScanConfig {
+  return readScanConfig({ ...env, ...overrides });
+}
+
+/**
+ * Runs one scan the way the cron does, but over `taskIds` only, so tests in other files (whose
+ * reminders may be due too) are left alone. Returns its report and the transactions it committed.
+ */
+export async function scan(options: ScanOptions & { config?: ScanConfig; channels?: Channels; taskIds: string[] }) {
+  const config = options.config ?? scanConfig();
+  const { db } = createDatabase(env.HYPERDRIVE.connectionString);
+  const txids: string[] = [];
+  const report = await runScan(
+    { db, onCommitted: (txid) => txids.push(txid) },
+    config,
+    options.channels ?? createChannels(config),
+    options,
+  );
+  return { report, txids };
+}
+
+/** A task straight in the database: one row, with a title no other test uses. */
+export async function seedTask(sql: Sql, fields: { description?: string | null; due_time?: Date | null } = {}) {
+  const title = `Task ${crypto.randomUUID()}`;
+  const [row] = await sql<{ id: string }[]>`
+    insert into tasks (title, description, due_time, reminder_anchor)
+    values (${title}, ${fields.description ?? null}, ${fields.due_time ?? null}, ${fields.due_time ?? null}) returning id`;
+  return { id: row!.id, title };
+}
+
+/** Reminders due at `at` on `channel`, one per recipient (null: the channel's default), in one statement. */
+export async function seedReminders(
+  sql: Sql,
+  taskId: string,
+  channel: "telegram" | "whatsapp" | "ui",
+  recipients: (string | null)[],
+  at: Date,
+) {
+  const rows = await sql<{ id: string; recipient: string | null }[]>`
+    insert into reminders (task_id, channel, recipient, remind_at, next_attempt_at)
+    select ${taskId}, ${channel}::reminder_channel, r, ${at}, ${at}
+    from jsonb_array_elements_text(${JSON.stringify(recipients)}::text::jsonb) as r
+    returning id, recipient`;
+  return rows;
+}

@@ -1,0 +1,32 @@
+import type { ReminderRow } from "../../db/schema";
+import type { ScanConfig } from "../config";
+import { type Channel, notConfigured } from "./channel";
+import { openclawChannel } from "./openclaw";
+import { telegramChannel } from "./telegram";
+import { type ReminderRoom, uiChannel } from "./ui";
+import { whatsappChannel } from "./whatsapp";
+
+export type Channels = Record<ReminderRow["channel"], Channel>;
+
+/**
+ * The adapter for each reminder channel under this configuration. With the OpenClaw gateway
+ * configured, chat reminders go through the user's agent instead of straight to the provider.
+ */
+export function createChannels(config: ScanConfig, room?: () => Promise<ReminderRoom>): Channels {
+  const { telegram, whatsapp, openclaw, defaultRecipients: to } = config;
+  return {
+    telegram: openclaw
+      ? openclawChannel(openclaw, "telegram", to.telegram)
+      : telegram
+        ? telegramChannel(telegram, to.telegram)
+        : notConfigured("set TELEGRAM_BOT_TOKEN, or OPENCLAW_HOOKS_URL and OPENCLAW_HOOKS_TOKEN"),
+    whatsapp: openclaw
+      ? openclawChannel(openclaw, "whatsapp", to.whatsapp)
+      : whatsapp
+        ? whatsappChannel(whatsapp, to.whatsapp)
+        : notConfigured(
+            "set WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID, or OPENCLAW_HOOKS_URL and OPENCLAW_HOOKS_TOKEN",
+          ),
+    ui: room ? uiChannel(room) : notConfigured("this Worker has no realtime room (Durable Object binding MAIN)"),
+  };
+}

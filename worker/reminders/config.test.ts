@@ -1,0 +1,99 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { readScanConfig, type ScanEnv } from "./config";
+
+const read = (overrides: Record<string, string>) => () => readScanConfig({ ...env, ...overrides } as ScanEnv);
+
+describe("readScanConfig", () => {
+  it("reads wrangler.toml's defaults, with a channel per configured provider", () => {
+    const config = readScanConfig(env);
+    expect(config).toMatchObject({
+      batchSize: 50,
+      budgetMs: 25_000,
+      maxPerRun: 1000,
+      leaseSeconds: 120,
+      concurrency: 6,
+      maxAttempts: 8,
+      retryBaseSeconds: 30,
+      retryMaxSeconds: 1800,
+      providerTimeoutMs: 10_000,
+      defaultRecipients: { telegram: undefined, whatsapp: undefined },
+      openclaw: undefined,
+    });
+    expect(config.telegram?.apiBase).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(config.whatsapp?.template).toBeUndefined();
+  });
+
+  it("treats an empty variable as unset", () => {
+    const config = read({ TELEGRAM_BOT_TOKEN: "", SCAN_BATCH_SIZE: "", TELEGRAM_API_BASE: "" })();
+    expect(config.telegram).toBeUndefined();
+    expect(config.batchSize).toBe(50);
+  });
+
+  it("names every bad variable in one error", () => {
+    expect(read({ SCAN_BATCH_SIZE: "lots", SCAN_CONCURRENCY: "0", TELEGRAM_API_BASE: "ftp://x" })).toThrow(
+      [
+        "Invalid reminder scan configuration:",
+        "- SCAN_BATCH_SIZE: must be a whole number from 1 to 1000 (got 'lots')",
+        "- SCAN_CONCURRENCY: must be a whole number from 1 to 100 (got '0')",
+        "- TELEGRAM_API_BASE: must be an http(s) URL",
+      ].join("\n"),
+    );
+  });
+
+  const mistakes: [string, Record<string, string>, string][] = [
+    [
+      "a WhatsApp token without a phone-number id",
+      { WHATSAPP_PHONE_NUMBER_ID: "" },
+      "WHATSAPP_PHONE_NUMBER_ID: required when WHATSAPP_TOKEN is set",
+    ],
+    [
+      "a template without its language",
+      { WHATSAPP_TEMPLATE_NAME: "task_reminder" },
+      "WHATSAPP_TEMPLATE_LANGUAGE: required when WHATSAPP_TEMPLATE_NAME is set",
+    ],
+    [
+      "a gateway URL without its token",
+      { OPENCLAW_HOOKS_URL: "http://127.0.0.1:18789" },
+      "OPENCLAW_HOOKS_TOKEN: required when OPENCLAW_HOOKS_URL is set",
+    ],
+    [
+      "a default chat that is not a chat id",
+      { TELEGRAM_DEFAULT_CHAT_ID: "me" },
+      "TELEGRAM_DEFAULT_CHAT_ID: must be a Telegram chat id",
+    ],
+    [
+      "a default number without its +",
+      { WHATSAPP_DEFAULT_TO: "14155550123" },
+      "WHATSAPP_DEFAULT_TO: must be a phone number in E.164",
+    ],
+    [
+      "a retry cap below the base",
+      { SCAN_RETRY_BASE_S: "60", SCAN_RETRY_MAX_S: "30" },
+      "SCAN_RETRY_MAX_S: must not be below",
+    ],
+    [
+      "a lease shorter than a batch can take",
+      { SCAN_LEASE_S: "30" },
+      "SCAN_LEASE_S: must be at least 35 (SCAN_BUDGET_MS in seconds + 10)",
+    ],
+  ];
+  for (const [what, overrides, message] of mistakes) {
+    it(`refuses ${what}`, () => {
+      expect(read(overrides)).toThrow(message);
+    });
+  }
+
+  it("turns on the template and the gateway when they are fully set", () => {
+    const config = read({
+      WHATSAPP_TEMPLATE_NAME: "task_reminder",
+      WHATSAPP_TEMPLATE_LANGUAGE: "en_US",
+      OPENCLAW_HOOKS_URL: "https://gateway.example.com/",
+      OPENCLAW_HOOKS_TOKEN: "t",
+      WHATSAPP_DEFAULT_TO: "+14155550123",
+    })();
+    expect(config.whatsapp?.template).toEqual({ name: "task_reminder", language: "en_US" });
+    expect(config.openclaw).toEqual({ url: "https://gateway.example.com", token: "t" });
+    expect(config.defaultRecipients.whatsapp).toBe("+14155550123");
+  });
+});

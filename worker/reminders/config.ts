@@ -1,0 +1,178 @@
+import { z } from "zod";
+import { recipientProblem } from "./recipients";
+
+/**
+ * What the scan reads from the environment: the `[vars]` in wrangler.toml, plus the secrets set with
+ * `wrangler secret put` (optional: a channel without its secret is "not configured").
+ */
+export type ScanEnv = Cloudflare.Env & {
+  TELEGRAM_BOT_TOKEN?: string;
+  WHATSAPP_TOKEN?: string;
+  OPENCLAW_HOOKS_TOKEN?: string;
+};
+
+export interface TelegramConfig {
+  token: string;
+  apiBase: string;
+}
+
+export interface WhatsAppConfig {
+  token: string;
+  phoneNumberId: string;
+  apiBase: string;
+  /** An approved message template: the only kind of message delivered outside the 24-hour window. */
+  template?: { name: string; language: string };
+}
+
+export interface OpenClawConfig {
+  url: string;
+  token: string;
+}
+
+export interface ScanConfig {
+  /** Reminders claimed per statement. */
+  batchSize: number;
+  /** Wall-clock milliseconds a run may spend: no provider call outlasts it, and untried claims are released. */
+  budgetMs: number;
+  /** Deliveries per run at most: each is a subrequest, and a Worker invocation has a plan-wide cap. */
+  maxPerRun: number;
+  /** How long a claim holds; a scan that dies leaves its batch to the next scan after this. */
+  leaseSeconds: number;
+  /** Deliveries in flight at once (a Worker has at most 6 outgoing connections waiting for headers). */
+  concurrency: number;
+  /** Provider attempts before a reminder that keeps failing transiently is marked failed. */
+  maxAttempts: number;
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+  /** A provider call slower than this is abandoned and retried later. */
+  providerTimeoutMs: number;
+  /** Who a reminder without its own recipient goes to, per channel. */
+  defaultRecipients: { telegram?: string; whatsapp?: string };
+  telegram?: TelegramConfig;
+  whatsapp?: WhatsAppConfig;
+  openclaw?: OpenClawConfig;
+}
+
+/** Unset and empty are the same: wrangler.toml declares optional variables as "". */
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => v || undefined);
+
+const count = (fallback: number, min: number, max: number) =>
+  optional.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max} (got '${v}')` });
+    return z.NEVER;
+  });
+
+const baseUrl = (fallback: string) =>
+  optional.pipe(
+    z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .default(fallback)
+      .transform((u) => u.replace(/\/+$/, "")),
+  );
+
+const schema = z.object({
+  SCAN_BATCH_SIZE: count(50, 1, 1000),
+  SCAN_BUDGET_MS: count(25_000, 1000, 900_000),
+  SCAN_MAX_PER_RUN: count(1000, 1, 100_000),
+  SCAN_LEASE_S: count(120, 10, 3600),
+  SCAN_CONCURRENCY: count(6, 1, 100),
+  SCAN_MAX_ATTEMPTS: count(8, 1, 100),
+  SCAN_RETRY_BASE_S: count(30, 1, 86_400),
+  SCAN_RETRY_MAX_S: count(1800, 1, 86_400),
+  PROVIDER_TIMEOUT_MS: count(10_000, 100, 120_000),
+  TELEGRAM_BOT_TOKEN: optional,
+  TELEGRAM_API_BASE: baseUrl("https://api.telegram.org"),
+  TELEGRAM_DEFAULT_CHAT_ID: optional,
+  WHATSAPP_TOKEN: optional,
+  WHATSAPP_PHONE_NUMBER_ID: optional,
+  WHATSAPP_API_BASE: baseUrl("https://graph.facebook.com/v21.0"),
+  WHATSAPP_DEFAULT_TO: optional,
+  WHATSAPP_TEMPLATE_NAME: optional,
+  WHATSAPP_TEMPLATE_LANGUAGE: optional,
+  OPENCLAW_HOOKS_URL: optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+  OPENCLAW_HOOKS_TOKEN: optional,
+});
+
+type Vars = z.output<typeof schema>;
+
+/** Checks across variables: settings that only work together, and defaults that must suit their channel. */
+function crossChecks(v: Vars): string[] {
+  const problems: string[] = [];
+  const together = (names: (keyof Vars)[]) => {
+    const set = names.filter((n) => v[n] !== undefined);
+    if (set.length > 0 && set.length < names.length) {
+      const missing = names.filter((n) => v[n] === undefined);
+      problems.push(`${missing.join(", ")}: required when ${set.join(", ")} is set`);
+    }
+  };
+  together(["WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"]);
+  together(["WHATSAPP_TEMPLATE_NAME", "WHATSAPP_TEMPLATE_LANGUAGE"]);
+  together(["OPENCLAW_HOOKS_URL", "OPENCLAW_HOOKS_TOKEN"]);
+  const telegramDefault = recipientProblem("telegram", v.TELEGRAM_DEFAULT_CHAT_ID);
+  if (telegramDefault) problems.push(`TELEGRAM_DEFAULT_CHAT_ID: ${telegramDefault}`);
+  const whatsappDefault = recipientProblem("whatsapp", v.WHATSAPP_DEFAULT_TO);
+  if (whatsappDefault) problems.push(`WHATSAPP_DEFAULT_TO: ${whatsappDefault}`);
+  if (v.SCAN_RETRY_MAX_S < v.SCAN_RETRY_BASE_S) problems.push("SCAN_RETRY_MAX_S: must not be below SCAN_RETRY_BASE_S");
+  // A live scan's lease must outlast its run (deliveries end by the budget; 10 s more for the last
+  // write), or a second scan could take over a batch that is still being delivered.
+  const longestHoldS = Math.ceil(v.SCAN_BUDGET_MS / 1000) + 10;
+  if (v.SCAN_LEASE_S < longestHoldS) {
+    problems.push(`SCAN_LEASE_S: must be at least ${longestHoldS} (SCAN_BUDGET_MS in seconds + 10)`);
+  }
+  return problems;
+}
+
+export class ScanConfigError extends Error {
+  override name = "ScanConfigError";
+}
+
+/**
+ * Reads and checks the scan's settings. Throws one error naming every bad variable, so a broken
+ * deploy says exactly what to fix in the cron's logs instead of failing reminders one by one.
+ */
+export function readScanConfig(env: ScanEnv): ScanConfig {
+  const parsed = schema.safeParse(env);
+  const problems = parsed.success
+    ? crossChecks(parsed.data)
+    : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  if (!parsed.success || problems.length > 0) {
+    throw new ScanConfigError(`Invalid reminder scan configuration:\n- ${problems.join("\n- ")}`);
+  }
+  const v = parsed.data;
+  return {
+    batchSize: v.SCAN_BATCH_SIZE,
+    budgetMs: v.SCAN_BUDGET_MS,
+    maxPerRun: v.SCAN_MAX_PER_RUN,
+    leaseSeconds: v.SCAN_LEASE_S,
+    concurrency: v.SCAN_CONCURRENCY,
+    maxAttempts: v.SCAN_MAX_ATTEMPTS,
+    retryBaseSeconds: v.SCAN_RETRY_BASE_S,
+    retryMaxSeconds: v.SCAN_RETRY_MAX_S,
+    providerTimeoutMs: v.PROVIDER_TIMEOUT_MS,
+    defaultRecipients: { telegram: v.TELEGRAM_DEFAULT_CHAT_ID, whatsapp: v.WHATSAPP_DEFAULT_TO },
+    telegram: v.TELEGRAM_BOT_TOKEN ? { token: v.TELEGRAM_BOT_TOKEN, apiBase: v.TELEGRAM_API_BASE } : undefined,
+    whatsapp:
+      v.WHATSAPP_TOKEN && v.WHATSAPP_PHONE_NUMBER_ID
+        ? {
+            token: v.WHATSAPP_TOKEN,
+            phoneNumberId: v.WHATSAPP_PHONE_NUMBER_ID,
+            apiBase: v.WHATSAPP_API_BASE,
+            template:
+              v.WHATSAPP_TEMPLATE_NAME && v.WHATSAPP_TEMPLATE_LANGUAGE
+                ? { name: v.WHATSAPP_TEMPLATE_NAME, language: v.WHATSAPP_TEMPLATE_LANGUAGE }
+                : undefined,
+          }
+        : undefined,
+    openclaw:
+      v.OPENCLAW_HOOKS_URL && v.OPENCLAW_HOOKS_TOKEN
+        ? { url: v.OPENCLAW_HOOKS_URL.replace(/\/+$/, ""), token: v.OPENCLAW_HOOKS_TOKEN }
+        : undefined,
+  };
+}

@@ -1,0 +1,29 @@
+import type { ReminderRow } from "../db/schema";
+
+type Channel = ReminderRow["channel"];
+
+/** A Telegram `chat_id`: an integer (negative for groups and channels) or a public `@channelusername` (5 to 32 characters). */
+const TELEGRAM_CHAT = /^(-?[1-9][0-9]{0,19}|@[A-Za-z][A-Za-z0-9_]{4,31})$/;
+
+/** E.164: a `+`, then 8 to 15 digits, the first not 0. */
+const E164 = /^\+[1-9][0-9]{7,14}$/;
+
+const RULES: Record<Channel, { pattern: RegExp; message: string } | undefined> = {
+  telegram: {
+    pattern: TELEGRAM_CHAT,
+    message: "must be a Telegram chat id (an integer, negative for groups) or @channelusername",
+  },
+  whatsapp: {
+    pattern: E164,
+    message: "must be a phone number in E.164 form: '+' and 8 to 15 digits, such as +14155550123",
+  },
+  // The dashboard room has no addressee: every connected dashboard sees the reminder.
+  ui: undefined,
+};
+
+/** Why `recipient` cannot address `channel`, or undefined when it can (null means the channel's default). */
+export function recipientProblem(channel: Channel, recipient: string | null | undefined): string | undefined {
+  const rule = RULES[channel];
+  if (recipient == null || !rule || rule.pattern.test(recipient)) return undefined;
+  return rule.message;
+}

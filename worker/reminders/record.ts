@@ -1,0 +1,49 @@
+import { sql } from "drizzle-orm";
+import { reminders } from "../db/schema";
+import type { Store } from "../services/store";
+import type { Outcome } from "./outcome";
+
+export interface Recorded {
+  /** Outcomes written. */
+  recorded: number;
+  /** Reminders whose claim was gone (snoozed, edited or deleted meanwhile): their outcome is dropped. */
+  dropped: string[];
+}
+
+/**
+ * Writes a batch's outcomes in one statement, each only if the reminder still carries this scan's
+ * lease token: a snooze re-arms a reminder and clears the token, so a late outcome cannot overwrite
+ * it. Every outcome but `released` bumps the version and leaves a change-log row ("delivered" for a
+ * send, "updated" otherwise) through the reminders trigger, in this statement's transaction.
+ * `sent` is derived from status, so no failed attempt can ever read as sent.
+ */
+export async function recordOutcomes(store: Store, token: string, outcomes: Outcome[]): Promise<Recorded> {
+  if (outcomes.length === 0) return { recorded: 0, dropped: [] };
+  const rows = outcomes.map((o) => ({
+    id: o.id,
+    kind: o.kind,
+    at: "at" in o ? o.at.toISOString() : null,
+    delay_s: "delaySeconds" in o ? o.delaySeconds : null,
+    error: "error" in o ? o.error : null,
+  }));
+  // Sent as text: postgres.js would JSON-encode a string parameter Postgres describes as jsonb a second time.
+  const written = await store.db.execute<{ id: string; txid: string }>(sql`
+    update ${reminders} r set
+      status = case o.kind when 'sent' then 'sent' when 'failed' then 'failed' else r.status end,
+      sent_at = case when o.kind = 'sent' then o.at else r.sent_at end,
+      attempts = r.attempts + case when o.kind in ('sent', 'retry', 'failed') then 1 else 0 end,
+      next_attempt_at = case when o.kind in ('retry', 'waiting') then o.at + make_interval(secs => o.delay_s)
+                        else r.next_attempt_at end,
+      last_error = case o.kind when 'sent' then null when 'released' then r.last_error else o.error end,
+      version = r.version + case when o.kind = 'released' then 0 else 1 end,
+      lease_until = null,
+      lease_token = null
+    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
+      as o(id uuid, kind text, at timestamptz, delay_s double precision, error text)
+    where r.id = o.id and r.lease_token = ${token}::uuid
+    returning r.id, pg_current_xact_id()::text as txid`);
+  const [first] = written;
+  if (first && outcomes.some((o) => o.kind !== "released")) store.onCommitted(first.txid);
+  const kept = new Set(written.map((row) => row.id));
+  return { recorded: written.length, dropped: outcomes.filter((o) => !kept.has(o.id)).map((o) => o.id) };
+}

@@ -1,0 +1,139 @@
+import type { Store } from "../services/store";
+import type { Channels } from "./channels";
+import { type DeliveryResult, transient } from "./channels/channel";
+import { claimDueReminders, type DueReminder } from "./claim";
+import type { ScanConfig } from "./config";
+import { decideOutcome, type Outcome } from "./outcome";
+import { recordOutcomes } from "./record";
+
+export interface ScanOptions {
+  /** Deliver what is due by this instant (the cron's scheduled time); defaults to the clock's now. */
+  dueBy?: Date;
+  /** The scan's clock for leases, backoff and `sent_at`; tests move it to step through retries. */
+  clock?: () => Date;
+  random?: () => number;
+  /** Only these tasks' reminders (see `ClaimOptions.taskIds`). */
+  taskIds?: string[];
+}
+
+export interface ScanReport {
+  batches: number;
+  claimed: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+  /** Not attempted because their channel is not configured. */
+  waiting: number;
+  /** Claimed but handed back untried because the budget ran out. */
+  released: number;
+  /** Outcomes dropped because the reminder was snoozed, edited or deleted during delivery. */
+  dropped: number;
+  stoppedBy: "nothing due" | "budget" | "max per run";
+  elapsedMs: number;
+}
+
+/** A delivery starts only with at least this much of the budget left (less if the provider timeout is shorter). */
+const START_WINDOW_MS = 1000;
+
+async function attempt(channels: Channels, reminder: DueReminder, timeoutMs: number): Promise<DeliveryResult> {
+  try {
+    return await channels[reminder.channel].deliver(reminder, AbortSignal.timeout(timeoutMs));
+  } catch (err) {
+    // A bug in one adapter must not sink the batch: keep the reminder and retry it like an outage.
+    return transient(`unexpected error: ${(err as Error).message ?? String(err)}`.slice(0, 500));
+  }
+}
+
+/**
+ * Delivers due reminders until none is left, the time budget is spent, or the per-run cap is
+ * reached: claim a batch (one statement), call the providers (no transaction open), record the
+ * outcomes (one statement), repeat. A provider call may take no longer than the budget has left,
+ * and none starts in the budget's last second; what a batch has not tried by then is released, so
+ * the run ends within its budget and the next run takes those reminders at once.
+ */
+export async function runScan(
+  store: Store,
+  config: ScanConfig,
+  channels: Channels,
+  options: ScanOptions = {},
+): Promise<ScanReport> {
+  const clock = options.clock ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const dueBy = options.dueBy ?? clock();
+  const started = Date.now();
+  const deadline = started + config.budgetMs;
+  const remaining = () => deadline - Date.now();
+  const timeLeft = () => remaining() >= Math.min(config.providerTimeoutMs, START_WINDOW_MS);
+  const report: ScanReport = {
+    batches: 0,
+    claimed: 0,
+    sent: 0,
+    retrying: 0,
+    failed: 0,
+    waiting: 0,
+    released: 0,
+    dropped: 0,
+    stoppedBy: "nothing due",
+    elapsedMs: 0,
+  };
+
+  for (;;) {
+    if (!timeLeft()) {
+      report.stoppedBy = "budget";
+      break;
+    }
+    const limit = Math.min(config.batchSize, config.maxPerRun - report.claimed);
+    if (limit <= 0) {
+      report.stoppedBy = "max per run";
+      break;
+    }
+    const batch = await claimDueReminders(store.db, {
+      dueBy,
+      now: clock(),
+      limit,
+      leaseSeconds: config.leaseSeconds,
+      taskIds: options.taskIds,
+    });
+    report.batches++;
+    report.claimed += batch.reminders.length;
+
+    const outcomes: Outcome[] = new Array(batch.reminders.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < batch.reminders.length) {
+        const i = next++;
+        const reminder = batch.reminders[i]!;
+        if (!timeLeft()) {
+          outcomes[i] = { id: reminder.id, kind: "released" };
+          continue;
+        }
+        const result = await attempt(channels, reminder, Math.min(config.providerTimeoutMs, remaining()));
+        outcomes[i] = decideOutcome(reminder.id, reminder.attempts, result, config, clock(), random);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, batch.reminders.length) }, worker));
+
+    // Once more after a pause if the write fails: unrecorded sends would go out again after the lease.
+    const { dropped } = await recordOutcomes(store, batch.token, outcomes).catch(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return recordOutcomes(store, batch.token, outcomes);
+    });
+    const droppedIds = new Set(dropped);
+    report.dropped += dropped.length;
+    for (const o of outcomes) {
+      if (droppedIds.has(o.id)) continue;
+      if (o.kind === "sent") report.sent++;
+      else if (o.kind === "retry") report.retrying++;
+      else if (o.kind === "failed") report.failed++;
+      else if (o.kind === "waiting") report.waiting++;
+      else report.released++;
+    }
+    if (outcomes.some((o) => o.kind === "released")) {
+      report.stoppedBy = "budget";
+      break;
+    }
+    if (batch.reminders.length < limit) break;
+  }
+  report.elapsedMs = Date.now() - started;
+  return report;
+}

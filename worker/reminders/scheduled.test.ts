@@ -1,0 +1,43 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { database } from "../../test/helpers";
+import { received, seedReminders, seedTask, uniqueChatId, uniquePhone } from "../../test/reminders";
+import worker from "../index";
+
+const sql = database();
+
+/**
+ * The handler delivers what was due at the cron's scheduled time. A minute on 2 January 1970 that no
+ * other test uses keeps this run to this test's reminders: every other test's are due later.
+ */
+const scheduledTime = Date.UTC(1970, 0, 2) + Math.floor(Math.random() * 1440) * 60_000;
+
+describe("the scheduled handler", () => {
+  it("delivers the reminders due at its scheduled time, in waitUntil, and leaves later ones", async () => {
+    const task = await seedTask(sql, { due_time: new Date(scheduledTime + 3_600_000) });
+    const chat = uniqueChatId();
+    const phone = uniquePhone();
+    const [tg] = await seedReminders(sql, task.id, "telegram", [chat], new Date(scheduledTime - 30_000));
+    const [wa] = await seedReminders(sql, task.id, "whatsapp", [phone], new Date(scheduledTime));
+    const [later] = await seedReminders(sql, task.id, "telegram", [uniqueChatId()], new Date(scheduledTime + 1));
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    expect(await received("telegram", { to: chat })).toHaveLength(1);
+    expect(await received("whatsapp", { to: phone.slice(1) })).toHaveLength(1);
+    const rows = await sql`select id, status, sent, attempts from reminders where task_id = ${task.id}`;
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(byId[tg!.id]).toMatchObject({ status: "sent", sent: true, attempts: 1 });
+    expect(byId[wa!.id]).toMatchObject({ status: "sent", sent: true, attempts: 1 });
+    expect(byId[later!.id]).toMatchObject({ status: "scheduled", sent: false, attempts: 0 });
+  });
+
+  it("refuses to run with a bad setting, naming it", async () => {
+    const ctx = createExecutionContext();
+    const run = () =>
+      worker.scheduled(createScheduledController({ scheduledTime }), { ...env, SCAN_MAX_ATTEMPTS: "many" }, ctx);
+    expect(run).toThrow("SCAN_MAX_ATTEMPTS: must be a whole number from 1 to 100 (got 'many')");
+  });
+});

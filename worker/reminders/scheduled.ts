@@ -1,0 +1,33 @@
+import { createDatabase } from "../db/client";
+import { log } from "../http/log";
+import { createChannels } from "./channels";
+import { roomFromEnv } from "./channels/ui";
+import { readScanConfig, type ScanEnv } from "./config";
+import { runScan } from "./scan";
+
+/**
+ * The Cron Trigger: deliver what was due at the scheduled minute. It gets its own database client
+ * (no request shares it) and runs in `waitUntil`. Cron Triggers promise neither exactly-once nor
+ * non-overlapping runs; the claim makes overlapping runs safe.
+ */
+export const scanReminders: ExportedHandlerScheduledHandler<ScanEnv> = (controller, env, ctx) => {
+  // Read before anything starts, so a bad setting fails this run loudly, naming the variable.
+  const config = readScanConfig(env);
+  const { db } = createDatabase(env.HYPERDRIVE.connectionString, {
+    statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS),
+    connectTimeoutSeconds: Number(env.DB_CONNECT_TIMEOUT_S),
+  });
+  // Transactions whose change-log rows (deliveries, retries, failures) the realtime room should hear about.
+  const committed: string[] = [];
+  const store = { db, onCommitted: (txid: string) => committed.push(txid) };
+  const channels = createChannels(config, roomFromEnv(env));
+  ctx.waitUntil(
+    runScan(store, config, channels, { dueBy: new Date(controller.scheduledTime) }).then(
+      (report) => log(undefined, "info", "reminder scan", { cron: controller.cron, ...report }),
+      (err: Error) => {
+        log(undefined, "error", "reminder scan failed", { cron: controller.cron, error: err.message });
+        throw err;
+      },
+    ),
+  );
+};
