@@ -10,7 +10,9 @@ import { validationHook } from "./http/validation";
 import { curlJson } from "./middleware/curl-json";
 import { database } from "./middleware/database";
 import { requestId } from "./middleware/request-id";
+import { changeRoutes } from "./routes/changes";
 import { healthRoutes } from "./routes/health";
+import { realtimeRoutes } from "./routes/realtime";
 import { reminderRoutes } from "./routes/reminders";
 import { taskRoutes } from "./routes/tasks";
 
@@ -27,7 +29,12 @@ api.use(async (c, next) =>
 api.use(curlJson);
 api.use(database);
 
-const routes = api.route("/health", healthRoutes).route("/tasks", taskRoutes).route("/reminders", reminderRoutes);
+const routes = api
+  .route("/health", healthRoutes)
+  .route("/tasks", taskRoutes)
+  .route("/reminders", reminderRoutes)
+  .route("/changes", changeRoutes)
+  .route("/realtime", realtimeRoutes);
 
 api.doc31("/openapi.json", {
   openapi: "3.1.0",

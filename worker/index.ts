@@ -1,5 +1,11 @@
 import { app } from "./app";
+import type { Env } from "./env";
+import { routeRoomRequest } from "./realtime/gateway";
+
+export { SyncRoom } from "../party/sync-room";
 
 export default {
-  fetch: app.fetch,
-} satisfies ExportedHandler<Cloudflare.Env>;
+  async fetch(request, env, ctx) {
+    return (await routeRoomRequest(request, env)) ?? app.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;

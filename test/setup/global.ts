@@ -6,6 +6,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     databaseKind: "postgres" | "pglite";
+    /** A second migrated database for tests that need the whole change log to themselves (pruning, lock demos). */
+    scratchDatabaseUrl: string;
   }
 }
 
@@ -13,7 +15,13 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const database = await startTestDatabase();
   await migrateDatabase(database.url);
+  const scratch = await startTestDatabase();
+  await migrateDatabase(scratch.url);
   project.provide("databaseUrl", database.url);
   project.provide("databaseKind", database.kind);
-  return () => database.stop();
+  project.provide("scratchDatabaseUrl", scratch.url);
+  return async () => {
+    await scratch.stop();
+    await database.stop();
+  };
 }
