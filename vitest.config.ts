@@ -10,7 +10,6 @@ const TEST_BINDINGS = {
 export default defineConfig({
   test: {
     globalSetup: ["./test/setup/global.ts"],
-    testTimeout: 30_000,
     projects: [
       {
         // The Worker, its room and its routes, inside workerd with their real bindings.
@@ -18,13 +17,15 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
-              bindings: { ...TEST_BINDINGS, SCRATCH_DATABASE_URL: inject("scratchDatabaseUrl") },
+              // SCRATCH: a second database for tests that would disturb the others (pruning, lock demos).
+              hyperdrives: { HYPERDRIVE: inject("databaseUrl"), SCRATCH: inject("scratchDatabaseUrl") },
+              bindings: TEST_BINDINGS,
             },
           })),
         ],
         test: {
           name: "worker",
+          testTimeout: 30_000,
           include: ["worker/**/*.test.ts", "party/**/*.test.ts", "test/**/*.test.ts"],
           exclude: ["test/e2e/**"],
         },
@@ -33,6 +34,7 @@ export default defineConfig({
         // Whole system from outside: `wrangler dev` on a free port, Node clients, a headless browser.
         test: {
           name: "e2e",
+          testTimeout: 60_000,
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
           globalSetup: ["./test/setup/wrangler-dev.ts"],

@@ -56,3 +56,11 @@ export function expectProblem(res: { status: number; headers: Headers; body: any
   }
   return res.body as { type: string; title: string; detail: string; errors?: { path: string; message: string }[] };
 }
+
+/**
+ * A second migrated database that only the change-log tests use, for what would disturb the
+ * others: pruning the log, holding the seq counter's lock.
+ */
+export function scratchDatabaseUrl(): string {
+  return (env as unknown as { SCRATCH: Hyperdrive }).SCRATCH.connectionString;
+}
