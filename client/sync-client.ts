@@ -14,7 +14,8 @@ export interface SyncClientOptions extends ApiOptions {
   pollIntervalMs?: number;
   /** Shortest wait before reconnecting a dropped socket. */
   minReconnectMs?: number;
-  onChange?(change: Change): void;
+  /** Called once per change, in seq order; `via` says whether the room or GET /changes brought it. */
+  onChange?(change: Change, via: "room" | "catch-up"): void;
   onEvent?(event: RoomEvent): void;
   onStatus?(status: Status): void;
   /** The server no longer has the history after our cursor: lists were reloaded from scratch. */
@@ -98,7 +99,7 @@ export class SyncClient {
     try {
       for (;;) {
         const page = await this.api<ChangePage>("GET", `/changes?since=${this.cursor}&limit=1000`);
-        for (const change of page.changes) this.#applyInOrder(change);
+        for (const change of page.changes) this.#applyInOrder(change, "catch-up");
         if (!page.has_more) break;
       }
     } catch (err) {
@@ -117,7 +118,7 @@ export class SyncClient {
     if (isChange(message)) {
       if (message.seq <= this.cursor) return;
       if (message.seq === this.cursor + 1 && !this.#loading) {
-        this.#applyInOrder(message);
+        this.#applyInOrder(message, "room");
         this.#drainAhead();
         return;
       }
@@ -130,20 +131,20 @@ export class SyncClient {
     }
   }
 
-  #applyInOrder(change: Change) {
+  #applyInOrder(change: Change, via: "room" | "catch-up") {
     if (change.seq <= this.cursor) return;
     const map = change.entity === "task" ? this.tasks : this.reminders;
     if (change.op === "deleted") map.delete(change.id);
     else map.set(change.id, change.data as Resource);
     this.cursor = change.seq;
-    this.options.onChange?.(change);
+    this.options.onChange?.(change, via);
   }
 
   #drainAhead() {
     for (const seq of [...this.#ahead.keys()].sort((a, b) => a - b)) {
       if (seq <= this.cursor) this.#ahead.delete(seq);
       else if (seq === this.cursor + 1) {
-        this.#applyInOrder(this.#ahead.get(seq)!);
+        this.#applyInOrder(this.#ahead.get(seq)!, "room");
         this.#ahead.delete(seq);
       }
     }

@@ -22,6 +22,7 @@ export async function call(method: string, path: string, body?: unknown) {
 /** The project's client in Node, over Node's own WebSocket. */
 export async function startClient(options: Partial<SyncClientOptions> = {}) {
   const applied: Change[] = [];
+  const via = { room: 0, "catch-up": 0 };
   const client = new SyncClient({
     baseUrl: baseUrl(),
     apiKey: adminKey,
@@ -29,13 +30,23 @@ export async function startClient(options: Partial<SyncClientOptions> = {}) {
     pollIntervalMs: 0,
     minReconnectMs: 100,
     ...options,
-    onChange: (change) => {
+    onChange: (change, source) => {
       applied.push(change);
-      options.onChange?.(change);
+      via[source]++;
+      options.onChange?.(change, source);
     },
   });
+  let live = false;
+  const onStatus = options.onStatus;
+  client.options.onStatus = (status) => {
+    live = status === "live";
+    onStatus?.(status);
+  };
   await client.start();
-  return { client, applied };
+  // Settled: connected, and whatever the room said on connect (replay or "catch up") handled.
+  await eventually(() => live, 5000, "client connected");
+  await client.catchUp();
+  return { client, applied, via };
 }
 
 export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000, what = "condition") {

@@ -106,6 +106,7 @@ export class SelfWebSocket extends EventTarget {
 /** The project's client, started against this Worker; records every change it applies. */
 export async function startClient(options: Partial<SyncClientOptions> = {}) {
   const applied: Change[] = [];
+  const via = { room: 0, "catch-up": 0 };
   const client = new SyncClient({
     baseUrl: BASE,
     apiKey: () => ADMIN,
@@ -115,13 +116,23 @@ export async function startClient(options: Partial<SyncClientOptions> = {}) {
     minReconnectMs: 50,
     pollIntervalMs: 0,
     ...options,
-    onChange: (change) => {
+    onChange: (change, source) => {
       applied.push(change);
-      options.onChange?.(change);
+      via[source]++;
+      options.onChange?.(change, source);
     },
   });
+  let live = false;
+  const onStatus = options.onStatus;
+  client.options.onStatus = (status) => {
+    live = status === "live";
+    onStatus?.(status);
+  };
   await client.start();
-  return { client, applied };
+  // Settled: connected, and whatever the room said on connect (replay or "catch up") handled.
+  await eventually(() => live, 5000, "client connected");
+  await client.catchUp();
+  return { client, applied, via };
 }
 
 /** Polls `check` until it returns true, or fails after `ms`. */
