@@ -77,6 +77,7 @@ describe("who may connect", () => {
       });
       expect(res.status, method).toBe(404);
     }
+    expectProblem(await upgrade(`/parties/other/default?token=${token}`), 404);
   });
 });
 

@@ -1,4 +1,5 @@
 import { routePartykitRequest } from "partyserver";
+import { PARTY } from "../../party/protocol";
 import type { Env } from "../env";
 import { problem } from "../http/problem";
 import { verifyRoomToken } from "./token";
@@ -15,7 +16,9 @@ const refuse = (status: number, slug: string, detail: string) =>
  * must carry a valid room token (`?token=`, as browsers cannot set headers on one), checked without
  * the database; plain HTTP is refused, so nothing but the Worker's own RPC can make the room broadcast.
  */
-export function routeRoomRequest(request: Request, env: Env): Promise<Response | null> {
+export async function routeRoomRequest(request: Request, env: Env): Promise<Response | null> {
+  // Any other /parties/… path is the API's 404, not partyserver's plain-text 400.
+  if (!new URL(request.url).pathname.startsWith(`/parties/${PARTY}/`)) return null;
   return routePartykitRequest(request, env, {
     onBeforeConnect: async (req, lobby) => {
       const secret = env.REALTIME_SECRET;
