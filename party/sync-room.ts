@@ -45,16 +45,12 @@ export class SyncRoom extends Server<Cloudflare.Env> {
     const since = parseSince(new URL(request.url).searchParams.get("since"));
     const through = this.#through();
     if (since === null || (through !== null && since >= through)) return send(connection, ready(through));
-    const replay =
-      through === null
-        ? []
-        : this.sql<{
-            message: string;
-          }>`select message from backlog where seq > ${since} and seq <= ${through} order by seq`;
+    const stale: StaleMessage = { type: "sync.stale", since };
+    if (through === null) return send(connection, stale);
+    const replay = this.sql<{ message: string }>`
+      select message from backlog where seq > ${since} and seq <= ${through} order by seq`;
     // The backlog covers `since` only if every change after it is still there (no hole, none trimmed).
-    if (through === null || replay.length !== through - since) {
-      return send(connection, { type: "sync.stale", since } satisfies StaleMessage);
-    }
+    if (replay.length !== through - since) return send(connection, stale);
     for (const row of replay) connection.send(row.message);
     send(connection, ready(through));
   }

@@ -1,6 +1,6 @@
 import { ApiError } from "../../client/api";
 import { type Resource, SyncClient } from "../../client/sync-client";
-import type { RoomEvent } from "../../party/protocol";
+import type { ReminderDueEvent, RoomEvent } from "../../party/protocol";
 
 const KEY_STORAGE = "openclaw-sync.api-key";
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -66,8 +66,7 @@ function render() {
 
 function notice(event: RoomEvent) {
   if (event.type !== "reminder.due") return;
-  const task = event.task as Resource | null;
-  const reminder = event.reminder as Resource;
+  const { task, reminder } = event as ReminderDueEvent;
   const text = `Reminder: ${task?.title ?? "a task"} (${new Date(String(reminder.remind_at)).toLocaleTimeString()})`;
   $("notices").prepend(element("li", text));
 }

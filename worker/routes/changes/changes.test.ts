@@ -82,6 +82,13 @@ describe("GET /changes", () => {
     expect(problem.detail).toMatch(/reload/i);
   });
 
+  it("is described in the OpenAPI document, with the token route", async () => {
+    const doc = (await call("GET", "/openapi.json")).body;
+    expect(doc.paths["/changes"].get.responses).toHaveProperty("410");
+    expect(doc.paths["/realtime/token"].post).toBeDefined();
+    expect(doc.components.schemas.Change.properties).toHaveProperty("seq");
+  });
+
   for (const q of ["since=-1", "since=abc", "since=1.5", "limit=0", "limit=1001", "after=3"]) {
     it(`rejects ?${q} with 422`, async () => {
       expectProblem(await call("GET", `/changes?${q}`), 422);
