@@ -2,10 +2,16 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig } from "vitest/config";
 import { FAKE_TOKENS, FAKE_WHATSAPP_PHONE_NUMBER_ID } from "./test/setup/fakes.ts";
 
+/** Test-only secrets; tests read them back from the environment to sign and compare. */
+const TEST_BINDINGS = {
+  ADMIN_TOKEN: "test-admin-token-not-a-secret",
+  REALTIME_SECRET: "test-realtime-secret-not-a-secret-0123456789",
+};
+
 /**
- * Two projects share one global set-up (the database and the fake providers): the Worker's tests run
- * inside workerd; `test/node/` and `test/e2e/` run in Node, for tests that start processes such as
- * `wrangler dev`.
+ * Three projects share one global set-up (the databases and the fake providers): the Worker's tests
+ * run inside workerd; `test/node/` runs in Node and starts its own `wrangler dev` where it needs one;
+ * `test/e2e/` runs in Node against one shared `wrangler dev` (with the dashboard) and a headless browser.
  */
 export default defineConfig({
   test: {
@@ -16,9 +22,9 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
+              hyperdrives: { HYPERDRIVE: inject("databaseUrl"), SCRATCH: inject("scratchDatabaseUrl") },
               bindings: {
-                ADMIN_TOKEN: "test-admin-token-not-a-secret",
+                ...TEST_BINDINGS,
                 LOG_LEVEL: "warn",
                 // More hostile-input cases than CI's default: FUZZ_RUNS=5000 npm test
                 ...(process.env.FUZZ_RUNS ? { FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
@@ -44,10 +50,21 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["test/node/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          include: ["test/node/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          globalSetup: ["./test/setup/wrangler-dev.ts"],
+          provide: { testBindings: TEST_BINDINGS },
         },
       },
     ],

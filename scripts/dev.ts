@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync } from "node:fs";
+import { buildDashboard } from "./lib/dashboard";
 import { devDatabasePort, EXAMPLE_ADMIN_TOKEN, isProductionMode, loadDotEnv } from "./lib/dev-config";
 import { migrateDatabase } from "./lib/migrate";
 import { type RunningDatabase, startEmbeddedPostgres } from "./lib/postgres";
@@ -33,11 +35,21 @@ const url = external ?? database!.url;
 await migrateDatabase(url);
 console.log("database  migrations applied");
 
-const wrangler = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", "--test-scheduled"], {
-  stdio: "inherit",
-  env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: url },
-});
+await buildDashboard();
+console.log("dashboard built (dashboard/public/assets/app.js; rerun `npm run build:dashboard` after editing it)");
+
+// The room's tokens need a signing secret; a throwaway one per run is enough locally.
+const realtimeSecret = process.env.REALTIME_SECRET ?? randomBytes(32).toString("hex");
+const wrangler = spawn(
+  "wrangler",
+  ["dev", "--port", port, "--ip", "127.0.0.1", "--test-scheduled", "--var", `REALTIME_SECRET:${realtimeSecret}`],
+  {
+    stdio: "inherit",
+    env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: url },
+  },
+);
 console.log(`api       http://127.0.0.1:${port}  (docs at /docs, OpenAPI at /openapi.json, health at /health)`);
+console.log(`dashboard http://127.0.0.1:${port}/  (live over the room at /parties/main/default)`);
 if (process.env.ADMIN_TOKEN)
   console.log(`admin     Authorization: Bearer ${process.env.ADMIN_TOKEN}  (ADMIN_TOKEN in .env)`);
 console.log("stop      Ctrl-C stops the Worker and the database");

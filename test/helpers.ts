@@ -63,3 +63,11 @@ export async function createKey(scopes: string[], name = "test key") {
   if (res.status !== 201) throw new Error(`could not create key: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id as string, key: res.body.key as string, bearer: `Bearer ${res.body.key}` };
 }
+
+/**
+ * A second migrated database that only the change-log tests use, for what would disturb the
+ * others: pruning the log, holding the seq counter's lock.
+ */
+export function scratchDatabaseUrl(): string {
+  return (env as unknown as { SCRATCH: Hyperdrive }).SCRATCH.connectionString;
+}

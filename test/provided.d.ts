@@ -3,6 +3,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     databaseKind: "postgres" | "pglite";
+    /** A second migrated database for tests that need the whole change log to themselves (pruning, lock demos). */
+    scratchDatabaseUrl: string;
     /** Fake providers: `urls` as the Worker's settings take them, `control` for their `/__control/…` routes. */
     fakes: {
       urls: { telegram: string; whatsapp: string; openclaw: string };

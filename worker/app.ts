@@ -17,7 +17,9 @@ import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { apiKeyRoutes } from "./routes/api-keys";
+import { changeRoutes } from "./routes/changes";
 import { healthRoutes } from "./routes/health";
+import { realtimeRoutes } from "./routes/realtime";
 import { reminderRoutes } from "./routes/reminders";
 import { taskRoutes } from "./routes/tasks";
 
@@ -44,7 +46,9 @@ const routes = api
   .route("/health", healthRoutes)
   .route("/tasks", taskRoutes)
   .route("/reminders", reminderRoutes)
-  .route("/api-keys", apiKeyRoutes);
+  .route("/api-keys", apiKeyRoutes)
+  .route("/changes", changeRoutes)
+  .route("/realtime", realtimeRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

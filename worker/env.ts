@@ -6,6 +6,8 @@ import type { Store } from "./services/store";
 interface Secrets {
   /** Bootstrap admin bearer; without it only API keys authenticate. */
   ADMIN_TOKEN?: string;
+  /** Signs the short-lived room tokens of POST /realtime/token; without it the room admits no one. */
+  REALTIME_SECRET?: string;
 }
 
 /** Bindings from `wrangler types` (worker-configuration.d.ts) plus the secrets. */

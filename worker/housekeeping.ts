@@ -1,9 +1,13 @@
 import { createDatabase } from "./db/client";
 import type { Env } from "./env";
 import { log } from "./http/log";
+import { pruneChanges } from "./services/changes";
 import { pruneIdempotencyKeys } from "./services/idempotency";
 
-/** Deletes what has outlived its use: stored idempotent responses past their 24-hour window. */
+/**
+ * Deletes what has outlived its use: stored idempotent responses past their 24-hour window, and
+ * change-log history older than CHANGES_RETENTION_HOURS (a client behind that gets 410 and reloads).
+ */
 export async function pruneExpired(env: Env) {
   const { db } = createDatabase(env.HYPERDRIVE.connectionString, {
     statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS),
@@ -11,7 +15,8 @@ export async function pruneExpired(env: Env) {
   });
   try {
     const idempotencyKeys = await pruneIdempotencyKeys(db);
-    log(undefined, "info", "pruned", { idempotency_keys: idempotencyKeys });
+    const changes = await pruneChanges({ db }, Number(env.CHANGES_RETENTION_HOURS));
+    log(undefined, "info", "pruned", { idempotency_keys: idempotencyKeys, ...changes });
   } catch (err) {
     log(undefined, "error", "pruning failed", { error: String(err) });
   }

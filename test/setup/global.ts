@@ -4,17 +4,24 @@ import { startTestDatabase } from "../../scripts/lib/postgres";
 import { FAKE_TOKENS, startFakeProviders } from "./fakes";
 
 /**
- * One database for the whole run (real PostgreSQL when installed, migrated before any test), and
- * fake Telegram, WhatsApp and OpenClaw servers that the Worker's provider base URLs point at.
+ * One database for the whole run (real PostgreSQL when installed, migrated before any test), a
+ * second one for the change-log tests that would disturb the others (pruning, lock demos), and fake
+ * Telegram, WhatsApp and OpenClaw servers that the Worker's provider base URLs point at.
  */
 export default async function setup(project: TestProject) {
-  const [database, fakes] = await Promise.all([startTestDatabase(), startFakeProviders()]);
-  await migrateDatabase(database.url);
+  const [database, scratch, fakes] = await Promise.all([
+    startTestDatabase(),
+    startTestDatabase(),
+    startFakeProviders(),
+  ]);
+  await Promise.all([migrateDatabase(database.url), migrateDatabase(scratch.url)]);
   project.provide("databaseUrl", database.url);
   project.provide("databaseKind", database.kind);
+  project.provide("scratchDatabaseUrl", scratch.url);
   project.provide("fakes", { urls: fakes.urls, control: fakes.control, tokens: FAKE_TOKENS });
   return async () => {
     await fakes.stop();
+    await scratch.stop();
     await database.stop();
   };
 }

@@ -72,17 +72,16 @@ async function lookUpKey(c: Parameters<typeof authenticate>[0], token: string) {
   return principal;
 }
 
-/** Refuses the request (403, naming the scope) unless the caller holds `scope`. */
-export const requireScope = (scope: ApiScope) =>
+/** Refuses the request (403, naming the first missing scope) unless the caller holds every one of `scopes`. */
+export const requireScopes = (...scopes: ApiScope[]) =>
   createMiddleware<HonoEnv>(async (c, next) => {
-    if (!hasScope(c.var.principal, scope)) {
-      throw new ForbiddenError(`This API key lacks the scope '${scope}'.`);
-    }
+    const missing = scopes.find((scope) => !hasScope(c.var.principal, scope));
+    if (missing) throw new ForbiddenError(`This API key lacks the scope '${missing}'.`);
     await next();
   });
 
-/** Spread into `createRoute`: enforces the scope and documents it in the OpenAPI document. */
-export const scoped = (scope: ApiScope) => ({
-  middleware: [requireScope(scope)],
-  security: [{ bearer: [scope] }],
+/** Spread into `createRoute`: enforces the scopes and documents them in the OpenAPI document. */
+export const scoped = (...scopes: [ApiScope, ...ApiScope[]]) => ({
+  middleware: [requireScopes(...scopes)],
+  security: [{ bearer: scopes }],
 });

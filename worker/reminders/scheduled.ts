@@ -1,5 +1,6 @@
 import { createDatabase } from "../db/client";
 import { log } from "../http/log";
+import { publishChanges } from "../realtime/publish";
 import { createChannels } from "./channels";
 import { roomFromEnv } from "./channels/ui";
 import { readScanConfig, type ScanEnv } from "./config";
@@ -22,12 +23,15 @@ export const scanReminders: ExportedHandlerScheduledHandler<ScanEnv> = (controll
   const store = { db, onCommitted: (txid: string) => committed.push(txid) };
   const channels = createChannels(config, roomFromEnv(env));
   ctx.waitUntil(
-    runScan(store, config, channels, { dueBy: new Date(controller.scheduledTime) }).then(
-      (report) => log(undefined, "info", "reminder scan", { cron: controller.cron, ...report }),
-      (err: Error) => {
-        log(undefined, "error", "reminder scan failed", { cron: controller.cron, error: err.message });
-        throw err;
-      },
-    ),
+    runScan(store, config, channels, { dueBy: new Date(controller.scheduledTime) })
+      .then(
+        (report) => log(undefined, "info", "reminder scan", { cron: controller.cron, ...report }),
+        (err: Error) => {
+          log(undefined, "error", "reminder scan failed", { cron: controller.cron, error: err.message });
+          throw err;
+        },
+      )
+      // Deliveries, retries and failures reach open dashboards like any other change.
+      .finally(() => (env.MAIN ? publishChanges({ MAIN: env.MAIN }, db, committed) : undefined)),
   );
 };

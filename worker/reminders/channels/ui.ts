@@ -1,16 +1,11 @@
-import { getServerByName, type Server } from "partyserver";
-import { toResource } from "../../db/resource";
-import { reminders, tasks } from "../../db/schema";
-import { HIDDEN_REMINDER_COLUMNS } from "../../routes/reminders/schemas";
+import type { ReminderDueEvent } from "../../../party/protocol";
+import { reminderResource, taskResource } from "../../db/resource";
+import type { Env } from "../../env";
+import { workspaceRoom } from "../../realtime/room";
 import type { DueReminder } from "../claim";
 import { type Channel, transient } from "./channel";
 
-/** What the dashboard room receives for a due reminder (the room broadcasts it to connected dashboards). */
-export interface ReminderDueEvent {
-  type: "reminder.due";
-  reminder: Record<string, unknown>;
-  task: Record<string, unknown>;
-}
+export type { ReminderDueEvent };
 
 /** The room's RPC surface this channel uses. */
 export interface ReminderRoom {
@@ -21,10 +16,10 @@ export interface ReminderRoom {
  * The room behind the `MAIN` Durable Object binding (the realtime room, `SyncRoom`), or undefined
  * when this Worker has no such binding.
  */
-export function roomFromEnv(env: object): (() => Promise<ReminderRoom>) | undefined {
-  const namespace = (env as { MAIN?: DurableObjectNamespace<Server> }).MAIN;
-  if (!namespace) return undefined;
-  return async () => (await getServerByName(namespace, "default")) as unknown as ReminderRoom;
+export function roomFromEnv(env: Partial<Pick<Env, "MAIN">>): (() => Promise<ReminderRoom>) | undefined {
+  const { MAIN } = env;
+  if (!MAIN) return undefined;
+  return () => workspaceRoom({ MAIN });
 }
 
 /** Shows the reminder on every open dashboard, through the realtime room's `notify` RPC. */
@@ -35,8 +30,8 @@ export function uiChannel(room: () => Promise<ReminderRoom>): Channel {
       try {
         await (await room()).notify({
           type: "reminder.due",
-          reminder: toResource(reminders, row, HIDDEN_REMINDER_COLUMNS),
-          task: toResource(tasks, task),
+          reminder: reminderResource(row, task.timezone),
+          task: taskResource(task),
         });
         return { outcome: "sent" };
       } catch (err) {

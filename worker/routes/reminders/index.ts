@@ -1,25 +1,15 @@
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
-import { toResource } from "../../db/resource";
-import { reminders } from "../../db/schema";
+import { reminderResource } from "../../db/resource";
 import type { HonoEnv } from "../../env";
 import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
 import { json, jsonBody, notModifiedResponse, problems, withIfMatch } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
 import * as service from "../../services/reminders";
-import {
-  CreateReminder,
-  HIDDEN_REMINDER_COLUMNS,
-  Reminder,
-  ReminderListQuery,
-  ReminderPage,
-  SnoozeReminder,
-  UpdateReminder,
-} from "./schemas";
+import { CreateReminder, Reminder, ReminderListQuery, ReminderPage, SnoozeReminder, UpdateReminder } from "./schemas";
 
 type ReminderResource = z.infer<typeof Reminder>;
-const toReminder = (row: Record<string, unknown>) =>
-  ({ ...toResource(reminders, row, HIDDEN_REMINDER_COLUMNS), timezone: row.timezone }) as ReminderResource;
+const toReminder = (row: Record<string, unknown>) => reminderResource(row, row.timezone) as ReminderResource;
 
 export const reminderRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(

@@ -20,9 +20,6 @@ const recipientSuitsChannel = (v: { channel?: ReminderChannel; recipient?: strin
   if (message) ctx.addIssue({ code: "custom", path: ["recipient"], message });
 };
 
-/** Scan bookkeeping that is not part of the API. */
-export const HIDDEN_REMINDER_COLUMNS = ["lease_until", "lease_token"] as const;
-
 /** A snooze lasts at least a minute and at most 30 days. */
 export const SNOOZE_MINUTES_MAX = 43_200;
 

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
-import { toResource } from "../../db/resource";
-import { taskCompletions, tasks } from "../../db/schema";
+import { taskResource, toResource } from "../../db/resource";
+import { taskCompletions } from "../../db/schema";
 import type { HonoEnv } from "../../env";
 import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
@@ -13,7 +13,6 @@ import { updateTask } from "../../services/update-task";
 import {
   CompletionListQuery,
   CreateTask,
-  HIDDEN_TASK_COLUMNS,
   Task,
   type TaskCompletion,
   TaskCompletionPage,
@@ -25,7 +24,7 @@ import {
 type TaskResource = z.infer<typeof Task>;
 const toCompletion = (row: Record<string, unknown>) =>
   toResource(taskCompletions, row) as z.infer<typeof TaskCompletion>;
-const toTask = (row: Record<string, unknown>) => toResource(tasks, row, HIDDEN_TASK_COLUMNS) as TaskResource;
+const toTask = (row: Record<string, unknown>) => taskResource(row) as TaskResource;
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(

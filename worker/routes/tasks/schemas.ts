@@ -15,7 +15,6 @@ import {
 } from "../../http/fields";
 
 /** Series bookkeeping that is not part of the API. */
-export const HIDDEN_TASK_COLUMNS = ["occurrence_local", "reminder_anchor"] as const;
 
 export const Task = createSelectSchema(tasks, {
   due_time: timestampOutput()

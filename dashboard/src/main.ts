@@ -1,0 +1,124 @@
+import { ApiError } from "../../client/api";
+import { type Resource, SyncClient } from "../../client/sync-client";
+import type { ReminderDueEvent, RoomEvent } from "../../party/protocol";
+
+const KEY_STORAGE = "openclaw-sync.api-key";
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+let client: SyncClient | undefined;
+
+function element(tag: string, text = "", className = "") {
+  const node = document.createElement(tag);
+  node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function button(label: string, onClick: () => Promise<unknown>) {
+  const node = element("button", label);
+  node.addEventListener("click", () => onClick().catch(showError));
+  return node;
+}
+
+const newestFirst = (items: Iterable<Resource>) =>
+  [...items].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+
+function render() {
+  if (!client) return;
+  const live = client;
+  const tasks = newestFirst(live.tasks.values()).map((task) => {
+    const row = element("li");
+    row.dataset.id = task.id;
+    row.dataset.status = String(task.status);
+    const done = document.createElement("input");
+    done.type = "checkbox";
+    done.checked = task.status === "completed";
+    done.title = "Completed";
+    done.addEventListener("change", () =>
+      live.api("PATCH", `/tasks/${task.id}`, { status: done.checked ? "completed" : "pending" }).catch(showError),
+    );
+    const due = task.due_time ? `due ${new Date(String(task.due_time)).toLocaleString()}` : "";
+    row.append(
+      done,
+      element("span", String(task.title), "title"),
+      element("span", `${task.status} ${due}`, "meta"),
+      button("Delete", () => live.api("DELETE", `/tasks/${task.id}`)),
+    );
+    return row;
+  });
+  $("tasks").replaceChildren(...tasks);
+  const reminders = newestFirst(live.reminders.values()).map((reminder) => {
+    const task = live.tasks.get(String(reminder.task_id));
+    const row = element("li");
+    row.dataset.id = reminder.id;
+    row.append(
+      element("span", String(task?.title ?? "(task)"), "title"),
+      element(
+        "span",
+        `${new Date(String(reminder.remind_at)).toLocaleString()} · ${reminder.channel} · ${reminder.status}`,
+        "meta",
+      ),
+    );
+    return row;
+  });
+  $("reminders").replaceChildren(...reminders);
+}
+
+function notice(event: RoomEvent) {
+  if (event.type !== "reminder.due") return;
+  const { task, reminder } = event as ReminderDueEvent;
+  const text = `Reminder: ${task?.title ?? "a task"} (${new Date(String(reminder.remind_at)).toLocaleTimeString()})`;
+  $("notices").prepend(element("li", text));
+}
+
+function showError(err: unknown) {
+  $("message").textContent =
+    err instanceof ApiError && err.status === 401
+      ? "The API needs a key: paste one above."
+      : `Something went wrong: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+function setStatus(status: string) {
+  $("status").textContent = status;
+  $("status").dataset.status = status;
+}
+
+async function connect() {
+  client?.stop();
+  $("message").textContent = "";
+  client = new SyncClient({
+    baseUrl: location.origin,
+    apiKey: () => localStorage.getItem(KEY_STORAGE),
+    onChange: render,
+    onReset: render,
+    onEvent: notice,
+    onStatus: setStatus,
+  });
+  try {
+    await client.start();
+    render();
+  } catch (err) {
+    setStatus("offline");
+    showError(err);
+  }
+}
+
+$("key-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $<HTMLInputElement>("api-key");
+  if (input.value.trim()) localStorage.setItem(KEY_STORAGE, input.value.trim());
+  input.value = "";
+  void connect();
+});
+
+$("new-task").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $<HTMLInputElement>("new-title");
+  const title = input.value.trim();
+  if (!title || !client) return;
+  client.api("POST", "/tasks", { title, source: "ui" }).then(() => {
+    input.value = "";
+  }, showError);
+});
+
+void connect();

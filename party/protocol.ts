@@ -1,0 +1,55 @@
+/**
+ * The room's wire protocol, shared by the Worker (which publishes), the room (which broadcasts)
+ * and the client (which applies). Every message is one JSON object with a `type`.
+ */
+
+export type ChangeEntity = "task" | "reminder";
+export type ChangeOp = "created" | "updated" | "deleted" | "delivered";
+
+/** One committed mutation, exactly as `GET /changes` returns it. `seq` is gap-free in commit order. */
+export interface Change {
+  seq: number;
+  type: `${ChangeEntity}.${ChangeOp}`;
+  entity: ChangeEntity;
+  op: ChangeOp;
+  id: string;
+  /** The row after the change (before it, for `deleted`), shaped as the REST API shows it. */
+  data: Record<string, unknown>;
+  at: string;
+}
+
+/** Sent once on connect: the room replayed everything after `since` and is live from `through`. */
+export interface ReadyMessage {
+  type: "sync.ready";
+  through: number | null;
+}
+
+/** Sent once on connect: the room cannot replay from `since`; fetch `GET /changes?since=` instead. */
+export interface StaleMessage {
+  type: "sync.stale";
+  since: number | null;
+}
+
+/** A notification that is not a change to the data, such as a reminder falling due. */
+export interface RoomEvent {
+  type: `${string}.${string}`;
+  [field: string]: unknown;
+}
+
+/** The scan's "ui" channel: a reminder is due now. */
+export interface ReminderDueEvent extends RoomEvent {
+  type: "reminder.due";
+  reminder: Record<string, unknown>;
+  task: Record<string, unknown> | null;
+}
+
+export type ServerMessage = Change | ReadyMessage | StaleMessage | RoomEvent;
+
+export const isChange = (message: { type: string; seq?: unknown }): message is Change =>
+  typeof message.seq === "number" && /^(task|reminder)\./.test(message.type);
+
+/** The one room of the workspace (one room per workspace; today there is one workspace). */
+export const DEFAULT_ROOM = "default";
+
+/** The party name clients connect to: `/parties/main/<room>`, PartyKit's path, from the `MAIN` binding. */
+export const PARTY = "main";

@@ -1,0 +1,109 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createDatabase } from "../../worker/db/client";
+import { publishChanges } from "../../worker/realtime/publish";
+import { call, database } from "../helpers";
+import { openRoomSocket } from "./helpers";
+
+const sql = database();
+
+/** Makes a REST call and measures from the moment it returns until the room delivers the change. */
+async function expectLive(
+  socket: Awaited<ReturnType<typeof openRoomSocket>>,
+  type: string,
+  id: () => string,
+  request: () => Promise<{ status: number; body: any }>,
+) {
+  const from = socket.messages.length;
+  const res = await request();
+  expect(res.status).toBeLessThan(300);
+  const returned = performance.now();
+  const message = await socket.next((m) => m.type === type && m.id === id(), 1000, from);
+  expect(message.at - returned).toBeLessThan(1000);
+  return { res, change: message.data };
+}
+
+describe("live changes over the room", () => {
+  it("delivers task and reminder changes within a second of the REST call returning", async () => {
+    const socket = await openRoomSocket();
+    let taskId = "";
+    let reminderId = "";
+
+    const created = await expectLive(
+      socket,
+      "task.created",
+      () => taskId,
+      async () => {
+        const res = await call("POST", "/tasks", { title: "live task", source: "ui" });
+        taskId = res.body.id;
+        return res;
+      },
+    );
+    expect(created.change).toMatchObject({ entity: "task", op: "created", id: taskId });
+    expect(created.change.data).toEqual(created.res.body);
+
+    const updated = await expectLive(
+      socket,
+      "task.updated",
+      () => taskId,
+      () => call("PATCH", `/tasks/${taskId}`, { status: "completed" }),
+    );
+    expect(updated.change.data).toEqual(updated.res.body);
+
+    const reminder = await expectLive(
+      socket,
+      "reminder.created",
+      () => reminderId,
+      async () => {
+        const res = await call("POST", "/reminders", {
+          task_id: taskId,
+          remind_at: "2026-03-01T09:30:00Z",
+          channel: "ui",
+        });
+        reminderId = res.body.id;
+        return res;
+      },
+    );
+    expect(reminder.change.data).toEqual(reminder.res.body);
+    expect(reminder.change.data).not.toHaveProperty("lease_token");
+    expect(reminder.change.data).not.toHaveProperty("lease_until");
+
+    await expectLive(
+      socket,
+      "reminder.updated",
+      () => reminderId,
+      () => call("PATCH", `/reminders/${reminderId}`, { remind_at: "2026-03-01T09:40:00Z" }),
+    );
+    const deletedTask = await expectLive(
+      socket,
+      "task.deleted",
+      () => taskId,
+      () => call("DELETE", `/tasks/${taskId}`),
+    );
+    // The cascade is recorded and published too, in the same transaction as the task's deletion.
+    const cascaded = await socket.next((m) => m.type === "reminder.deleted" && m.id === reminderId, 1000);
+    expect(Math.abs(cascaded.data.seq - deletedTask.change.seq)).toBe(1);
+
+    const seqs = socket.messages.map((m) => m.data.seq).filter((seq) => seq !== undefined);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    socket.close();
+  });
+
+  it("publishes from outside a request too (the cron's path): a delivered reminder reaches the room", async () => {
+    const socket = await openRoomSocket();
+    const task = await call("POST", "/tasks", { title: "delivered elsewhere" });
+    const reminder = await call("POST", "/reminders", {
+      task_id: task.body.id,
+      remind_at: "2026-03-01T09:30:00Z",
+      channel: "ui",
+    });
+    const [row] = await sql<{ txid: string }[]>`
+      update reminders set status = 'sent', sent_at = now() where id = ${reminder.body.id}
+      returning pg_current_xact_id()::text as txid`;
+    const { db } = createDatabase(env.HYPERDRIVE.connectionString);
+    await publishChanges(env, db, [row!.txid]);
+    const delivered = await socket.next((m) => m.type === "reminder.delivered" && m.id === reminder.body.id, 1000);
+    expect(delivered.data.data).toMatchObject({ sent: true, status: "sent" });
+    socket.close();
+  });
+});

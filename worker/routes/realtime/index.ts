@@ -1,0 +1,29 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { DEFAULT_ROOM, PARTY } from "../../../party/protocol";
+import type { HonoEnv } from "../../env";
+import { json, problems } from "../../http/openapi";
+import { scoped } from "../../middleware/auth";
+import { issueRoomToken } from "../../realtime/token";
+import { RoomToken } from "./schemas";
+
+export const realtimeRoutes = new OpenAPIHono<HonoEnv>().openapi(
+  createRoute({
+    method: "post",
+    path: "/token",
+    tags: ["realtime"],
+    summary: "A short-lived token to connect to the realtime room",
+    // The room broadcasts task and reminder changes alike, so joining it takes both read scopes.
+    ...scoped("tasks:read", "reminders:read"),
+    responses: { 200: json(RoomToken, "The token and where to use it."), ...problems() },
+  }),
+  async (c) => {
+    const secret = c.env.REALTIME_SECRET;
+    if (!secret) throw new HTTPException(500, { message: "Realtime is not configured: set REALTIME_SECRET." });
+    const token = await issueRoomToken(secret, {
+      room: DEFAULT_ROOM,
+      ttlSeconds: Number(c.env.REALTIME_TOKEN_TTL_S) || 60,
+    });
+    return c.json({ ...token, room: DEFAULT_ROOM, path: `/parties/${PARTY}/${DEFAULT_ROOM}` }, 200);
+  },
+);
