@@ -16,8 +16,10 @@ import { idempotency } from "./middleware/idempotency";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
+import { agendaRoutes } from "./routes/agenda";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { healthRoutes } from "./routes/health";
+import { mcpRoutes } from "./routes/mcp";
 import { reminderRoutes } from "./routes/reminders";
 import { taskRoutes } from "./routes/tasks";
 
@@ -44,7 +46,9 @@ const routes = api
   .route("/health", healthRoutes)
   .route("/tasks", taskRoutes)
   .route("/reminders", reminderRoutes)
-  .route("/api-keys", apiKeyRoutes);
+  .route("/api-keys", apiKeyRoutes)
+  .route("/agenda", agendaRoutes)
+  .route("/mcp", mcpRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -72,12 +72,15 @@ async function lookUpKey(c: Parameters<typeof authenticate>[0], token: string) {
   return principal;
 }
 
+/** Throws 403's domain error, naming the scope, unless `principal` holds `scope` (routes and MCP tools alike). */
+export function assertScope(principal: Principal, scope: ApiScope) {
+  if (!hasScope(principal, scope)) throw new ForbiddenError(`This API key lacks the scope '${scope}'.`);
+}
+
 /** Refuses the request (403, naming the scope) unless the caller holds `scope`. */
 export const requireScope = (scope: ApiScope) =>
   createMiddleware<HonoEnv>(async (c, next) => {
-    if (!hasScope(c.var.principal, scope)) {
-      throw new ForbiddenError(`This API key lacks the scope '${scope}'.`);
-    }
+    assertScope(c.var.principal, scope);
     await next();
   });
 

@@ -16,8 +16,9 @@ import {
   UpdateReminder,
 } from "./schemas";
 
-type ReminderResource = z.infer<typeof Reminder>;
-const toReminder = (row: Record<string, unknown>) =>
+export type ReminderResource = z.infer<typeof Reminder>;
+/** A reminder row as the API shows it (REST, the agenda and the MCP tools alike). */
+export const toReminder = (row: Record<string, unknown>) =>
   toResource(reminders, row, HIDDEN_REMINDER_COLUMNS) as ReminderResource;
 
 export const reminderRoutes = new OpenAPIHono<HonoEnv>()

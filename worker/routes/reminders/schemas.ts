@@ -28,7 +28,8 @@ export const CreateReminder = z
     createInsertSchema(reminders, {
       task_id: () => z.uuid({ error: "must be the id (a UUID) of an existing task" }),
       remind_at: () => timestampInput(),
-      recipient: () => z.string().trim().min(1).max(64).nullable(),
+      // nullish, not nullable: see the note on drizzle-zod in ../tasks/schemas.ts.
+      recipient: () => z.string().trim().min(1).max(64).nullish(),
     }).pick({ task_id: true, remind_at: true, channel: true, recipient: true }).shape,
   )
   .openapi("CreateReminder");

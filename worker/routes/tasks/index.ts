@@ -9,8 +9,9 @@ import { scoped } from "../../middleware/auth";
 import * as service from "../../services/tasks";
 import { CreateTask, Task, TaskListQuery, TaskPage, UpdateTask } from "./schemas";
 
-type TaskResource = z.infer<typeof Task>;
-const toTask = (row: Record<string, unknown>) => toResource(tasks, row) as TaskResource;
+export type TaskResource = z.infer<typeof Task>;
+/** A task row as the API shows it (REST, the agenda and the MCP tools alike). */
+export const toTask = (row: Record<string, unknown>) => toResource(tasks, row) as TaskResource;
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(

@@ -17,10 +17,14 @@ export const Task = createSelectSchema(tasks, {
   updated_at: timestampOutput(),
 }).openapi("Task");
 
+/**
+ * drizzle-zod makes nullable insert columns optional at run time, but its types leave them required;
+ * `nullish()` says so in the types too, so `z.input` (and the typed client) match what is accepted.
+ */
 const writable = {
   title: () => text(1, TITLE_MAX).openapi({ example: "Review pull requests" }),
-  description: () => text(0, DESCRIPTION_MAX).nullable().openapi({ example: "Check and merge pending PRs" }),
-  due_time: () => timestampInput().nullable(),
+  description: () => text(0, DESCRIPTION_MAX).nullish().openapi({ example: "Check and merge pending PRs" }),
+  due_time: () => timestampInput().nullish(),
 };
 
 export const CreateTask = z
