@@ -7,6 +7,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/e2e/**/*.test.ts"],
+    // One Worker at a time: two wrangler dev processes on a two-core machine slow each other enough
+    // to stretch the rate-limit test's 301 requests across a window boundary.
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
