@@ -64,6 +64,19 @@ describe("MCP: connecting", () => {
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer realm="openclaw-sync"/);
   });
 
+  it("lets an allowed browser origin send the MCP protocol header", async () => {
+    const res = await workerFetch(MCP, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://localhost:8787",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type, mcp-protocol-version",
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-headers")).toContain("mcp-protocol-version");
+  });
+
   it("answers GET and DELETE with 405 and Allow: POST (stateless: no stream, no session)", async () => {
     for (const method of ["GET", "DELETE"]) {
       const res = await call(method, "/mcp", undefined, { accept: "text/event-stream" });

@@ -42,10 +42,18 @@ export const TIME_RULE =
 
 type JsonSchema = { [key: string]: unknown };
 
+/** `anyOf` inside `anyOf` (nullable twice over, as drizzle-zod builds it) said once. */
+function flatAnyOf(options: unknown[]): unknown[] {
+  const flat = options.flatMap((o) =>
+    o && typeof o === "object" && Object.keys(o).length === 1 && "anyOf" in o ? flatAnyOf(o.anyOf as unknown[]) : [o],
+  );
+  return flat.filter((o, i) => flat.findIndex((p) => JSON.stringify(p) === JSON.stringify(o)) === i);
+}
+
 /**
- * The JSON Schema a client sees for `input`: what the schema accepts (before transforms). The long
- * regular expressions zod emits next to `format` are dropped: the format says the same to a model,
- * and the server checks every argument anyway.
+ * The JSON Schema a client sees for `input`: what the schema accepts (before transforms), trimmed
+ * for a model's context. The long regular expressions zod emits next to `format` are dropped: the
+ * format says the same to a model, and the server checks every argument anyway.
  */
 function inputJsonSchema(tool: ToolDefinition): Tool["inputSchema"] {
   const strip = (node: unknown): unknown => {
@@ -54,7 +62,7 @@ function inputJsonSchema(tool: ToolDefinition): Tool["inputSchema"] {
     const out: JsonSchema = {};
     for (const [key, value] of Object.entries(node)) {
       if (key === "$schema" || (key === "pattern" && "format" in node)) continue;
-      out[key] = strip(value);
+      out[key] = key === "anyOf" && Array.isArray(value) ? flatAnyOf(value).map(strip) : strip(value);
     }
     return out;
   };
