@@ -189,8 +189,13 @@ describe("MCP: each tool is its REST operation", () => {
     expect(rest.status).toBe(200);
     expect(await rest.json()).toEqual(created);
 
-    const updated = await callToolOk(admin, "update_task", { id: created.id, changes: { due_time: null } });
+    const updated = await callToolOk(admin, "update_task", { id: created.id, changes: { due_time: null }, version: 1 });
     expect(updated).toMatchObject({ due_time: null, version: 2 });
+    const stale = await callTool(admin, "update_task", { id: created.id, changes: { title: "lost" }, version: 1 });
+    expect(toolText(stale)).toBe(
+      `The task '${created.id}' is at version 2, not 1; fetch it again and reapply your change.`,
+    );
+    expect(stale.structuredContent).toMatchObject({ status: 412, type: "/problems/stale-version" });
     expect(await callToolOk(admin, "complete_task", { id: created.id })).toMatchObject({
       status: "completed",
       version: 3,

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../http/fields";
 import { toTask } from "../../routes/tasks";
-import { CreateTask, TaskListQuery, UpdateTask } from "../../routes/tasks/schemas";
+import { CreateTask, Task, TaskListQuery, UpdateTask } from "../../routes/tasks/schemas";
 import * as service from "../../services/tasks";
 import { defineTool, TIME_RULE } from "../tool";
 
@@ -51,10 +51,15 @@ export const taskTools = [
     title: "Change a task",
     description: `Change some fields of a task: put only the fields to change in \`changes\` (title, description, status, due_time, source); a null description or due_time clears it. To mark a task done, use complete_task. ${TIME_RULE}`,
     scope: "tasks:write",
-    input: z.strictObject({ id: IdParam.shape.id, changes: UpdateTask }),
-    arguments: { id: ID, changes: 'The fields to change, e.g. { "due_time": "2026-03-02T09:00:00+01:00" }.' },
+    input: z.strictObject({ id: IdParam.shape.id, changes: UpdateTask, version: Task.shape.version.optional() }),
+    arguments: {
+      id: ID,
+      changes: 'The fields to change, e.g. { "due_time": "2026-03-02T09:00:00+01:00" }.',
+      version:
+        "Optional: the task's version as you last read it. If someone has changed the task since, nothing changes and you get an error: read it again and redo the change.",
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    run: async ({ store }, { id, changes }) => toTask(await service.updateTask(store, id, changes)),
+    run: async ({ store }, { id, changes, version }) => toTask(await service.updateTask(store, id, changes, version)),
   }),
   defineTool({
     name: "complete_task",
