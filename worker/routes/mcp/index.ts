@@ -8,8 +8,7 @@ import { createMcpServer } from "../../mcp/server";
 import { scoped } from "../../middleware/auth";
 
 const JsonRpcMessage = z
-  .object({ jsonrpc: z.literal("2.0") })
-  .passthrough()
+  .looseObject({ jsonrpc: z.literal("2.0") })
   .openapi("JsonRpcMessage", { description: "A JSON-RPC 2.0 message of the Model Context Protocol." });
 
 const DESCRIPTION =
@@ -43,7 +42,11 @@ export const mcpRoutes = new OpenAPIHono<HonoEnv>()
       responses: {
         200: json(JsonRpcMessage, "The JSON-RPC response; tool failures are results with `isError: true`."),
         202: { description: "A notification or response was accepted." },
-        ...problems(400, 406, 413, 415),
+        // The transport's own refusals are JSON-RPC errors, as MCP clients expect.
+        400: json(JsonRpcMessage, "Not a valid MCP message (a JSON-RPC error)."),
+        406: json(JsonRpcMessage, "Accept must allow application/json and text/event-stream (a JSON-RPC error)."),
+        415: json(JsonRpcMessage, "The body must be application/json (a JSON-RPC error)."),
+        ...problems(413),
       },
     }),
     async (c) => {
