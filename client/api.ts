@@ -1,40 +1,30 @@
-/** A problem+json answer from the API, thrown so callers can branch on `status`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: { type?: string; title?: string; detail?: string } | null,
-  ) {
-    super(problem?.detail ?? `The API answered ${status}.`);
-  }
+import { hc } from "hono/client";
+import type { AppType } from "../worker/app";
+
+export type { AppType };
+
+export interface ApiClientOptions {
+  /** A fetch to call instead of the global one (the tests pass the Worker's own). */
+  fetch?: typeof fetch;
+  /** Headers to send with every request besides the key, such as `x-request-id`. */
+  headers?: Record<string, string>;
 }
 
-export interface ApiOptions {
-  /** Origin of the API, e.g. `http://127.0.0.1:8787`; the dashboard uses its own origin. */
-  baseUrl: string;
-  /** The API key to send as `Authorization: Bearer`; read on every call, so it may change. */
-  apiKey?: () => string | null | undefined;
-  /** For runtimes or tests that reach the Worker some other way than the global fetch. */
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+/**
+ * The REST API as typed calls, for TypeScript callers: paths, query and body fields, and response
+ * bodies are checked against the Worker's own route definitions (Hono RPC over `AppType`).
+ *
+ * ```ts
+ * const api = createApiClient("https://sync.example.com", key);
+ * const res = await api.tasks.$post({ json: { title: "Call the dentist", due_time: "2026-03-02T09:00:00+01:00" } });
+ * if (res.status === 201) console.log((await res.json()).id);
+ * ```
+ */
+export function createApiClient(baseUrl: string, key: string, options: ApiClientOptions = {}) {
+  return hc<AppType>(baseUrl, {
+    headers: { ...options.headers, authorization: `Bearer ${key}` },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
 }
 
-/** Calls the REST API with JSON and the caller's key; resolves to the parsed body, throws ApiError. */
-export function createApi(options: ApiOptions) {
-  const doFetch = options.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
-  return async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    const key = options.apiKey?.();
-    if (key) headers.authorization = `Bearer ${key}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await doFetch(`${options.baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    const parsed = text ? JSON.parse(text) : null;
-    if (!res.ok) throw new ApiError(res.status, parsed);
-    return parsed as T;
-  };
-}
-
-export type Api = ReturnType<typeof createApi>;
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,6 +1,6 @@
 import PartySocket from "partysocket";
 import { type Change, DEFAULT_ROOM, isChange, PARTY, type RoomEvent, type ServerMessage } from "../party/protocol";
-import { type Api, ApiError, type ApiOptions, createApi } from "./api";
+import { type Api, ApiError, type ApiOptions, createApi } from "./json-api";
 
 export type Resource = { id: string } & Record<string, unknown>;
 export type Status = "connecting" | "live" | "offline";

@@ -1,5 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import postgres from "postgres";
+import { createApiClient } from "../client/api";
 
 export const BASE = "http://sync.test";
 
@@ -26,6 +27,14 @@ export async function call(method: string, path: string, body?: unknown, headers
     json = text;
   }
   return { status: res.status, headers: res.headers, body: json };
+}
+
+/** The Worker under test's own fetch, for clients that take one (the typed client, the MCP client). */
+export const workerFetch = ((input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input, init)) as typeof fetch;
+
+/** The typed client (client/api.ts) against the Worker under test: as the admin unless given a key. */
+export function api(key = (env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN!) {
+  return createApiClient(BASE, key, { fetch: workerFetch });
 }
 
 /**

@@ -16,9 +16,11 @@ import { idempotency } from "./middleware/idempotency";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
+import { agendaRoutes } from "./routes/agenda";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { changeRoutes } from "./routes/changes";
 import { healthRoutes } from "./routes/health";
+import { mcpRoutes } from "./routes/mcp";
 import { realtimeRoutes } from "./routes/realtime";
 import { reminderRoutes } from "./routes/reminders";
 import { taskRoutes } from "./routes/tasks";
@@ -48,7 +50,9 @@ const routes = api
   .route("/reminders", reminderRoutes)
   .route("/api-keys", apiKeyRoutes)
   .route("/changes", changeRoutes)
-  .route("/realtime", realtimeRoutes);
+  .route("/realtime", realtimeRoutes)
+  .route("/agenda", agendaRoutes)
+  .route("/mcp", mcpRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

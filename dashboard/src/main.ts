@@ -1,4 +1,4 @@
-import { ApiError } from "../../client/api";
+import { ApiError } from "../../client/json-api";
 import { type Resource, SyncClient } from "../../client/sync-client";
 import type { ReminderDueEvent, RoomEvent } from "../../party/protocol";
 

@@ -22,6 +22,7 @@ const ROUTES: [string, string][] = [
   ["DELETE", "/reminders/:id"],
   ["POST", "/api-keys"],
   ["DELETE", "/api-keys/:id"],
+  ["GET", "/agenda"],
 ];
 
 const weirdString = fc.oneof(
@@ -42,6 +43,8 @@ const weirdString = fc.oneof(
     "2026-03-01T10:00:00",
     "2026-13-01T10:00:00Z",
     "2026-03-01T10:00:00+25:00",
+    "Europe/Berlin",
+    "Etc/GMT+99",
     "now",
     "1e999",
   ),
@@ -96,6 +99,9 @@ const query = fc.dictionary(
     "task_id",
     "sent",
     "channel",
+    "from",
+    "to",
+    "tz",
     "zzz",
   ),
   fc.oneof(weirdString, fc.integer().map(String)),

@@ -49,24 +49,36 @@ function domainProblem(err: DomainError): Problem {
 
 /** The one place where an error becomes a response; anything unrecognised is a bug and a 500. */
 export function onError(err: Error, c: Context) {
-  if (err instanceof DomainError) return problemResponse(c, domainProblem(err), domainHeaders(err));
+  const { problem, headers } = problemFor(err, c);
+  return problemResponse(c, problem, headers);
+}
+
+/**
+ * The problem an error stands for, with its headers: the one table behind every HTTP error and
+ * every MCP tool error. Outages and bugs are logged here.
+ */
+export function problemFor(err: Error, c: Context): { problem: Problem; headers: Record<string, string> } {
+  if (err instanceof DomainError) return { problem: domainProblem(err), headers: domainHeaders(err) };
   if (err instanceof HTTPException) {
     const status = err.status;
     const detail =
       status === 415
         ? "Send a JSON body with Content-Type: application/json."
         : err.message || "The request could not be handled.";
-    return problemResponse(c, problem(status, HTTP_SLUGS[status] ?? "http", detail));
+    return { problem: problem(status, HTTP_SLUGS[status] ?? "http", detail), headers: {} };
   }
   if (isDatabaseUnavailable(err)) {
     log(c, "warn", "database unavailable", { error: String(err) });
-    return problemResponse(
-      c,
-      problem(503, "database-unavailable", "The database is unavailable or too slow right now; retry shortly."),
-      RETRY_AFTER,
-    );
+    return {
+      problem: problem(
+        503,
+        "database-unavailable",
+        "The database is unavailable or too slow right now; retry shortly.",
+      ),
+      headers: RETRY_AFTER,
+    };
   }
   const cause = err.cause as { code?: string } | undefined;
   log(c, "error", "unhandled error", { error: String(err), cause: cause && String(cause), code: cause?.code });
-  return problemResponse(c, problem(500, "internal", "An unexpected error occurred; it has been logged."));
+  return { problem: problem(500, "internal", "An unexpected error occurred; it has been logged."), headers: {} };
 }

@@ -3,7 +3,7 @@ import { type FieldError, InvalidInputError, NotFoundError } from "../services/e
 
 const LOCATIONS = { json: "body", query: "query", param: "path", header: "header" } as const;
 
-function fieldErrors(error: z.ZodError, location: FieldError["location"]): FieldError[] {
+function fieldErrors(error: z.ZodError, location: FieldError["location"] | undefined): FieldError[] {
   return error.issues.flatMap((issue) => {
     const at = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
@@ -25,12 +25,20 @@ export const validationHook: Hook<unknown, any, any, any> = (result, c) => {
   if (result.target === "param") {
     throw new NotFoundError(pathEntity(c.req.path), c.req.param("id") ?? "");
   }
-  const location = LOCATIONS[result.target as keyof typeof LOCATIONS];
-  const errors = fieldErrors(result.error as z.ZodError, location);
-  throw new InvalidInputError(
+  throw invalidInput(result.error as z.ZodError, LOCATIONS[result.target as keyof typeof LOCATIONS]);
+};
+
+/**
+ * The domain error for input that failed its schema, one entry per field: request fields at
+ * `location`, or, without one, the arguments of an MCP tool call.
+ */
+export function invalidInput(error: z.ZodError, location?: FieldError["location"]) {
+  const errors = fieldErrors(error, location);
+  const what = location ? `${location} field` : "argument";
+  return new InvalidInputError(
     errors.length === 1
-      ? `Invalid ${location} field '${errors[0]?.path}': ${errors[0]?.message}`
+      ? `Invalid ${what} '${errors[0]?.path}': ${errors[0]?.message}`
       : "Some fields are invalid; see errors.",
     errors,
   );
-};
+}

@@ -72,11 +72,15 @@ async function lookUpKey(c: Parameters<typeof authenticate>[0], token: string) {
   return principal;
 }
 
+/** Throws 403's domain error, naming the scope, unless `principal` holds `scope` (routes and MCP tools alike). */
+export function assertScope(principal: Principal, scope: ApiScope) {
+  if (!hasScope(principal, scope)) throw new ForbiddenError(`This API key lacks the scope '${scope}'.`);
+}
+
 /** Refuses the request (403, naming the first missing scope) unless the caller holds every one of `scopes`. */
 export const requireScopes = (...scopes: ApiScope[]) =>
   createMiddleware<HonoEnv>(async (c, next) => {
-    const missing = scopes.find((scope) => !hasScope(c.var.principal, scope));
-    if (missing) throw new ForbiddenError(`This API key lacks the scope '${missing}'.`);
+    for (const scope of scopes) assertScope(c.var.principal, scope);
     await next();
   });
 

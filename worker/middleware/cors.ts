@@ -14,7 +14,16 @@ export const cors = createMiddleware<HonoEnv>(async (c, next) => {
   return honoCors({
     origin: (origin) => (allowed.includes("*") ? "*" : allowed.includes(origin) ? origin : null),
     credentials: false,
-    allowHeaders: ["authorization", "content-type", "idempotency-key", "if-match", "if-none-match", "x-request-id"],
+    allowHeaders: [
+      "authorization",
+      "content-type",
+      "idempotency-key",
+      "if-match",
+      "if-none-match",
+      "x-request-id",
+      // Browser MCP clients send it on every request after `initialize`.
+      "mcp-protocol-version",
+    ],
     exposeHeaders: ["etag", "location", "retry-after", "idempotent-replayed", "x-request-id"],
     maxAge: 600,
   })(c, next);

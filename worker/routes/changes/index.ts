@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { json, problems } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
@@ -18,5 +18,6 @@ export const changeRoutes = new OpenAPIHono<HonoEnv>().openapi(
     request: { query: ChangeQuery },
     responses: { 200: json(ChangePage, "One page of changes."), ...problems(410, 422) },
   }),
-  async (c) => c.json(await listChanges(c.var.store, c.req.valid("query")), 200),
+  // `data` is built by the same resource shaping as the REST routes, typed loosely as JSON.
+  async (c) => c.json((await listChanges(c.var.store, c.req.valid("query"))) as z.infer<typeof ChangePage>, 200),
 );

@@ -8,8 +8,9 @@ import { scoped } from "../../middleware/auth";
 import * as service from "../../services/reminders";
 import { CreateReminder, Reminder, ReminderListQuery, ReminderPage, SnoozeReminder, UpdateReminder } from "./schemas";
 
-type ReminderResource = z.infer<typeof Reminder>;
-const toReminder = (row: Record<string, unknown>) => reminderResource(row, row.timezone) as ReminderResource;
+export type ReminderResource = z.infer<typeof Reminder>;
+/** A reminder row as the API shows it (REST, the agenda and the MCP tools alike). */
+export const toReminder = (row: Record<string, unknown>) => reminderResource(row, row.timezone) as ReminderResource;
 
 export const reminderRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(

@@ -52,7 +52,8 @@ const reminderFields = createInsertSchema(reminders, {
   task_id: () => z.uuid({ error: "must be the id (a UUID) of an existing task" }),
   remind_at: () => timestampInput(),
   offset_minutes: offsetMinutes,
-  recipient: () => z.string().trim().min(1).max(64).nullable(),
+  // nullish, not nullable: see the note on drizzle-zod in ../tasks/schemas.ts.
+  recipient: () => z.string().trim().min(1).max(64).nullish(),
 }).pick({ task_id: true, remind_at: true, offset_minutes: true, channel: true, recipient: true }).shape;
 
 /** A reminder is at an instant or relative to its task's due: one or the other. */

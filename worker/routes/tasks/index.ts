@@ -21,10 +21,11 @@ import {
   UpdateTask,
 } from "./schemas";
 
-type TaskResource = z.infer<typeof Task>;
+export type TaskResource = z.infer<typeof Task>;
 const toCompletion = (row: Record<string, unknown>) =>
   toResource(taskCompletions, row) as z.infer<typeof TaskCompletion>;
-const toTask = (row: Record<string, unknown>) => taskResource(row) as TaskResource;
+/** A task row as the API shows it (REST, the agenda and the MCP tools alike). */
+export const toTask = (row: Record<string, unknown>) => taskResource(row) as TaskResource;
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(

@@ -36,13 +36,18 @@ export const Task = createSelectSchema(tasks, {
   .omit({ occurrence_local: true, reminder_anchor: true })
   .openapi("Task");
 
+/**
+ * drizzle-zod makes nullable insert columns optional at run time, but its types leave them required;
+ * `nullish()` says so in the types too, so `z.input` (and the typed client) match what is accepted.
+ */
 const writable = {
   title: () => text(1, TITLE_MAX).openapi({ example: "Review pull requests" }),
-  description: () => text(0, DESCRIPTION_MAX).nullable().openapi({ example: "Check and merge pending PRs" }),
-  due_time: () => timestampInput().nullable(),
-  due_date: () => dateInput().nullable(),
-  timezone: () => timeZoneInput(),
-  rrule: () => rruleInput(RRULE_MAX).nullable(),
+  description: () => text(0, DESCRIPTION_MAX).nullish().openapi({ example: "Check and merge pending PRs" }),
+  due_time: () => timestampInput().nullish(),
+  due_date: () => dateInput().nullish(),
+  // Optional: the column defaults to UTC (see the nullish note above).
+  timezone: () => timeZoneInput().optional(),
+  rrule: () => rruleInput(RRULE_MAX).nullish(),
 };
 
 const taskFields = createInsertSchema(tasks, writable).pick({

@@ -1,0 +1,154 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiClient, createApiClient } from "../../client/api";
+import { migrateDatabase } from "../../scripts/lib/migrate";
+import { type RunningDatabase, startTestDatabase } from "../../scripts/lib/postgres";
+import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler-dev";
+import { callTool, callToolOk, connectMcp, toolText } from "../mcp";
+
+const ADMIN = "e2e-admin-token";
+let database: RunningDatabase;
+let worker: RunningWorker;
+let admin: ApiClient;
+
+/** Issues a key through the typed client, as an operator would over HTTP. */
+async function issueKey(name: string, scopes: ("tasks:read" | "tasks:write" | "reminders:read" | "reminders:write")[]) {
+  const res = await admin["api-keys"].$post({ json: { name, scopes } });
+  if (res.status !== 201) throw new Error(`could not create key: ${res.status}`);
+  return (await res.json()).key;
+}
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  await migrateDatabase(database.url);
+  worker = await startWranglerDev({ databaseUrl: database.url, vars: { ADMIN_TOKEN: ADMIN } });
+  admin = createApiClient(worker.url, ADMIN);
+});
+afterAll(async () => {
+  await worker?.stop();
+  await database?.stop();
+});
+
+describe("MCP under wrangler dev, with the official SDK client", () => {
+  let agentKey: string;
+  let agent: Client;
+  let rest: ApiClient;
+
+  beforeAll(async () => {
+    agentKey = await issueKey("openclaw", ["tasks:read", "tasks:write", "reminders:read", "reminders:write"]);
+    agent = await connectMcp(`${worker.url}/mcp`, `Bearer ${agentKey}`);
+    rest = createApiClient(worker.url, agentKey);
+  });
+  afterAll(async () => {
+    await agent?.close();
+  });
+
+  it("lists the tools", async () => {
+    const { tools } = await agent.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(
+      [
+        "agenda",
+        "complete_task",
+        "create_reminder",
+        "create_task",
+        "delete_reminder",
+        "delete_task",
+        "get_task",
+        "list_reminders",
+        "list_tasks",
+        "snooze_reminder",
+        "update_task",
+      ].sort(),
+    );
+  });
+
+  it("drives a whole story — task, reminder, agenda, snooze, complete, delete — each effect visible over REST", async () => {
+    // "Remind me to call the dentist on 2 March at 9, half an hour before." (the user is in Berlin)
+    const task = await callToolOk(agent, "create_task", {
+      title: "Call the dentist",
+      due_time: "2026-03-02T09:00:00+01:00",
+      source: "telegram",
+    });
+    const taskRes = await rest.tasks[":id"].$get({ param: { id: task.id } });
+    expect(taskRes.status).toBe(200);
+    expect(await taskRes.json()).toMatchObject({
+      title: "Call the dentist",
+      due_time: "2026-03-02T08:00:00.000Z",
+      status: "pending",
+      source: "telegram",
+    });
+
+    const reminder = await callToolOk(agent, "create_reminder", {
+      task_id: task.id,
+      remind_at: "2026-03-02T08:30:00+01:00",
+      channel: "telegram",
+    });
+    const reminderRes = await rest.reminders[":id"].$get({ param: { id: reminder.id } });
+    expect(await reminderRes.json()).toMatchObject({
+      task_id: task.id,
+      remind_at: "2026-03-02T07:30:00.000Z",
+      status: "scheduled",
+    });
+
+    // "What do I have on 2 March?"
+    const window = { from: "2026-03-02T00:00:00+01:00", tz: "Europe/Berlin" };
+    const agenda = await callToolOk(agent, "agenda", window);
+    expect(agenda.days).toEqual([
+      {
+        date: "2026-03-02",
+        entries: [
+          expect.objectContaining({ kind: "reminder", local_time: "2026-03-02T08:30:00+01:00" }),
+          expect.objectContaining({ kind: "task", local_time: "2026-03-02T09:00:00+01:00" }),
+        ],
+      },
+    ]);
+    const agendaRes = await rest.agenda.$get({ query: window });
+    expect(await agendaRes.json()).toEqual(agenda);
+
+    // "Snooze that reminder by a quarter of an hour."
+    await callToolOk(agent, "snooze_reminder", { id: reminder.id, remind_at: "2026-03-02T08:45:00+01:00" });
+    const snoozed = await (await rest.reminders[":id"].$get({ param: { id: reminder.id } })).json();
+    expect(snoozed).toMatchObject({ remind_at: "2026-03-02T07:45:00.000Z", version: 2 });
+
+    // "Done, I called them."
+    await callToolOk(agent, "complete_task", { id: task.id });
+    const completed = await (await rest.tasks[":id"].$get({ param: { id: task.id } })).json();
+    expect(completed).toMatchObject({ status: "completed", version: 2 });
+    const after = await callToolOk(agent, "agenda", window);
+    expect(after.days[0].entries.map((e: { kind: string }) => e.kind)).toEqual(["reminder"]);
+
+    // "Remove it altogether."
+    await callToolOk(agent, "delete_task", { id: task.id });
+    expect((await rest.tasks[":id"].$get({ param: { id: task.id } })).status).toBe(404);
+    expect((await rest.reminders[":id"].$get({ param: { id: reminder.id } })).status).toBe(404);
+  });
+
+  it("answers bad arguments with a tool error naming the field", async () => {
+    const result = await callTool(agent, "create_task", { title: "Dentist", due_time: "2026-03-02T09:00:00" });
+    expect(result.isError).toBe(true);
+    expect(toolText(result)).toMatch(/^Invalid argument 'due_time': must be an ISO 8601 timestamp with an offset/);
+  });
+
+  it("lets a key without tasks:write list but not create, naming the scope", async () => {
+    const reader = await connectMcp(`${worker.url}/mcp`, `Bearer ${await issueKey("reader", ["tasks:read"])}`);
+    const listed = await callToolOk(reader, "list_tasks", { limit: 5 });
+    expect(listed.items).toBeInstanceOf(Array);
+    const refused = await callTool(reader, "create_task", { title: "Sneaky" });
+    expect(refused.isError).toBe(true);
+    expect(toolText(refused)).toBe("This API key lacks the scope 'tasks:write'.");
+    const all = await (await rest.tasks.$get({ query: { limit: "200" } })).json();
+    expect(all.items.map((t) => t.title)).not.toContain("Sneaky");
+    await reader.close();
+  });
+
+  it("refuses to connect without a key (401)", async () => {
+    await expect(connectMcp(`${worker.url}/mcp`)).rejects.toThrow(/401/);
+    const res = await fetch(`${worker.url}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toMatch(/^Bearer realm="openclaw-sync"/);
+  });
+});

@@ -1,0 +1,239 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, BASE, call, createKey, database, workerFetch } from "../../test/helpers";
+import { callTool, callToolOk, connectMcp, toolText } from "../../test/mcp";
+
+const sql = database();
+const MCP = `${BASE}/mcp`;
+const ADMIN = "Bearer test-admin-token-not-a-secret";
+
+const TOOLS = [
+  "create_task",
+  "list_tasks",
+  "get_task",
+  "update_task",
+  "complete_task",
+  "delete_task",
+  "create_reminder",
+  "list_reminders",
+  "snooze_reminder",
+  "delete_reminder",
+  "agenda",
+];
+
+let admin: Client;
+beforeAll(async () => {
+  admin = await connectMcp(MCP, ADMIN, workerFetch);
+});
+
+describe("MCP: connecting", () => {
+  it("introduces the server with instructions that state the time-zone rule", () => {
+    expect(admin.getServerVersion()?.name).toBe("openclaw-sync");
+    expect(admin.getInstructions()).toMatch(/offset/);
+    expect(admin.getInstructions()).toMatch(/never guess/);
+  });
+
+  it("lists every tool, each with a description for a model, its scope and an input schema from the REST schemas", async () => {
+    const { tools } = await admin.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());
+    for (const tool of tools) {
+      expect(tool.description, tool.name).toMatch(/Needs the API key scope '(tasks|reminders):(read|write)'/);
+      expect(tool.inputSchema.type, tool.name).toBe("object");
+    }
+    const create = tools.find((t) => t.name === "create_task")!;
+    expect(create.description).toContain("2026-03-01T09:00:00+01:00");
+    expect(create.inputSchema.required).toEqual(["title"]);
+    expect(create.inputSchema.additionalProperties).toBe(false);
+    expect(Object.keys(create.inputSchema.properties ?? {}).sort()).toEqual(
+      ["description", "due_date", "due_time", "rrule", "source", "status", "timezone", "title"].sort(),
+    );
+    expect(create.inputSchema.properties?.due_time).toMatchObject({ description: expect.stringContaining("offset") });
+    const reminder = tools.find((t) => t.name === "create_reminder")!;
+    expect(reminder.inputSchema.required).toEqual(expect.arrayContaining(["task_id", "channel"]));
+    expect(Object.keys(reminder.inputSchema.properties ?? {})).toEqual(
+      expect.arrayContaining(["remind_at", "offset_minutes"]),
+    );
+    const agenda = tools.find((t) => t.name === "agenda")!;
+    expect(agenda.annotations).toMatchObject({ readOnlyHint: true });
+    expect(tools.find((t) => t.name === "delete_task")!.annotations).toMatchObject({ destructiveHint: true });
+  });
+
+  it("refuses a connection without a key (401) or with a key that lacks tasks:read (403)", async () => {
+    await expect(connectMcp(MCP, undefined, workerFetch)).rejects.toThrow(/401/);
+    const remindersOnly = await createKey(["reminders:read"], "mcp reminders only");
+    await expect(connectMcp(MCP, remindersOnly.bearer, workerFetch)).rejects.toThrow(/403/);
+    const res = await call("POST", "/mcp", { jsonrpc: "2.0", id: 1, method: "tools/list" }, { authorization: "" });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toMatch(/^Bearer realm="openclaw-sync"/);
+  });
+
+  it("lets an allowed browser origin send the MCP protocol header", async () => {
+    const res = await workerFetch(MCP, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://localhost:8787",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type, mcp-protocol-version",
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-headers")).toContain("mcp-protocol-version");
+  });
+
+  it("answers GET and DELETE with 405 and Allow: POST (stateless: no stream, no session)", async () => {
+    for (const method of ["GET", "DELETE"]) {
+      const res = await call(method, "/mcp", undefined, { accept: "text/event-stream" });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get("allow")).toBe("POST");
+    }
+  });
+});
+
+describe("MCP: scopes per tool", () => {
+  it("lets a read-only key list but not create, with a tool error naming the scope, and writes nothing", async () => {
+    const reader = await createKey(["tasks:read"], "mcp reader");
+    const client = await connectMcp(MCP, reader.bearer, workerFetch);
+    expect((await callToolOk(client, "list_tasks", { limit: 1 })).items).toBeInstanceOf(Array);
+
+    const title = `read-only ${crypto.randomUUID()}`;
+    const refused = await callTool(client, "create_task", { title });
+    expect(refused.isError).toBe(true);
+    expect(toolText(refused)).toBe("This API key lacks the scope 'tasks:write'.");
+    expect(refused.structuredContent).toMatchObject({ status: 403, type: "/problems/forbidden" });
+    expect(await sql`select id from tasks where title = ${title}`).toHaveLength(0);
+
+    const reminders = await callTool(client, "list_reminders", {});
+    expect(toolText(reminders)).toBe("This API key lacks the scope 'reminders:read'.");
+  });
+
+  it("leaves reminders out of the agenda for a key that may not read them", async () => {
+    const reader = await createKey(["tasks:read"], "mcp agenda reader");
+    const agenda = await callToolOk(await connectMcp(MCP, reader.bearer, workerFetch), "agenda", {});
+    expect(agenda.includes_reminders).toBe(false);
+  });
+});
+
+describe("MCP: bad arguments are tool errors naming the field", () => {
+  const cases: [string, string, Record<string, unknown>, string, RegExp][] = [
+    [
+      "a timestamp without an offset",
+      "create_task",
+      { title: "t", due_time: "2026-03-01T09:00:00" },
+      "due_time",
+      /^Invalid argument 'due_time': must be an ISO 8601 timestamp with an offset/,
+    ],
+    ["a missing title", "create_task", { due_time: "2026-03-01T09:00:00Z" }, "title", /^Invalid argument 'title'/],
+    ["an unknown field", "create_task", { title: "t", priority: "high" }, "priority", /'priority': unknown field/],
+    ["an unknown status", "list_tasks", { status: "done" }, "status", /^Invalid argument 'status'/],
+    ["a task id that is not a UUID", "get_task", { id: "42" }, "id", /^Invalid argument 'id'/],
+    ["no changes", "update_task", { id: crypto.randomUUID(), changes: {} }, "changes", /Send at least one field/],
+    [
+      "a bad nested field",
+      "update_task",
+      { id: crypto.randomUUID(), changes: { status: "finished" } },
+      "changes.status",
+      /^Invalid argument 'changes.status'/,
+    ],
+    ["a snooze without a time", "snooze_reminder", { id: crypto.randomUUID() }, "remind_at", /'remind_at'/],
+    ["an unknown time zone", "agenda", { tz: "Mars/Olympus_Mons" }, "tz", /^Invalid argument 'tz': must be an IANA/],
+    ["an offset for a zone", "agenda", { tz: "+01:00" }, "tz", /'tz'/],
+  ];
+  for (const [what, tool, args, field, message] of cases) {
+    it(`${tool}: ${what}`, async () => {
+      const result = await callTool(admin, tool, args);
+      expect(result.isError).toBe(true);
+      expect(toolText(result)).toMatch(message);
+      expect(result.structuredContent).toMatchObject({ status: 422, type: "/problems/validation" });
+      expect((result.structuredContent as any).errors.map((e: { path: string }) => e.path)).toContain(field);
+    });
+  }
+
+  it("lists every field when several are wrong", async () => {
+    const result = await callTool(admin, "create_task", { title: "", due_time: "tomorrow" });
+    expect(toolText(result)).toMatch(/^Some fields are invalid; see errors.\n- title: .+\n- due_time: .+/);
+  });
+
+  it("reports the domain's errors as the REST API does: no such task, a reminder for a missing task, a bad window", async () => {
+    const id = crypto.randomUUID();
+    const missing = await callTool(admin, "get_task", { id });
+    expect(toolText(missing)).toBe(`No task with id '${id}'.`);
+    expect(missing.structuredContent).toMatchObject({ status: 404, type: "/problems/not-found" });
+
+    const orphan = await callTool(admin, "create_reminder", {
+      task_id: id,
+      remind_at: "2026-03-01T09:00:00+01:00",
+      channel: "ui",
+    });
+    expect(toolText(orphan)).toBe(`No task with id '${id}'; create the task first.`);
+    expect((orphan.structuredContent as any).errors[0].path).toBe("task_id");
+
+    const backwards = await callTool(admin, "agenda", { from: "2026-03-02T00:00:00Z", to: "2026-03-01T00:00:00Z" });
+    expect(toolText(backwards)).toMatch(/'to' must be later than 'from'/);
+  });
+
+  it("answers an unknown tool with a tool error", async () => {
+    const result = await callTool(admin, "drop_database", {});
+    expect(result.isError).toBe(true);
+    expect(toolText(result)).toMatch(/No tool named 'drop_database'/);
+  });
+});
+
+describe("MCP: each tool is its REST operation", () => {
+  it("creates, changes, completes and deletes exactly what REST then shows", async () => {
+    const title = `mcp ${crypto.randomUUID()}`;
+    const created = await callToolOk(admin, "create_task", {
+      title,
+      due_time: "2026-03-01T09:00:00+01:00",
+      source: "telegram",
+    });
+    expect(created).toMatchObject({ title, due_time: "2026-03-01T08:00:00.000Z", status: "pending", version: 1 });
+
+    const rest = await api().tasks[":id"].$get({ param: { id: created.id } });
+    expect(rest.status).toBe(200);
+    expect(await rest.json()).toEqual(created);
+
+    const updated = await callToolOk(admin, "update_task", { id: created.id, changes: { due_time: null }, version: 1 });
+    expect(updated).toMatchObject({ due_time: null, version: 2 });
+    const stale = await callTool(admin, "update_task", { id: created.id, changes: { title: "lost" }, version: 1 });
+    expect(toolText(stale)).toBe(
+      `The task '${created.id}' is at version 2, not 1; fetch it again and reapply your change.`,
+    );
+    expect(stale.structuredContent).toMatchObject({ status: 412, type: "/problems/stale-version" });
+    expect(await callToolOk(admin, "complete_task", { id: created.id })).toMatchObject({
+      status: "completed",
+      version: 3,
+    });
+    const [row] = await sql`select status, due_time, version from tasks where id = ${created.id}`;
+    expect(row).toMatchObject({ status: "completed", due_time: null, version: 3 });
+
+    expect(await callToolOk(admin, "delete_task", { id: created.id })).toEqual({ deleted: "task", id: created.id });
+    expect(await sql`select id from tasks where id = ${created.id}`).toHaveLength(0);
+    expect(toolText(await callTool(admin, "delete_task", { id: created.id }))).toBe(`No task with id '${created.id}'.`);
+  });
+
+  it("snoozing re-arms a reminder that was already sent", async () => {
+    const task = await callToolOk(admin, "create_task", { title: "snooze me" });
+    const reminder = await callToolOk(admin, "create_reminder", {
+      task_id: task.id,
+      remind_at: "2026-03-01T09:00:00+01:00",
+      channel: "ui",
+    });
+    await sql`update reminders set status = 'sent', sent_at = now(), attempts = 1 where id = ${reminder.id}`;
+    const snoozed = await callToolOk(admin, "snooze_reminder", {
+      id: reminder.id,
+      remind_at: "2026-03-01T09:10:00+01:00",
+    });
+    expect(snoozed).toMatchObject({ remind_at: "2026-03-01T08:10:00.000Z", status: "scheduled", sent: false });
+    const [row] = await sql`select status, attempts, next_attempt_at from reminders where id = ${reminder.id}`;
+    expect(row).toMatchObject({ status: "scheduled", attempts: 0 });
+    expect(row!.next_attempt_at.toISOString()).toBe("2026-03-01T08:10:00.000Z");
+
+    const listed = await callToolOk(admin, "list_reminders", { task_id: task.id });
+    expect(listed.items.map((r: { id: string }) => r.id)).toEqual([reminder.id]);
+    expect(await callToolOk(admin, "delete_reminder", { id: reminder.id })).toEqual({
+      deleted: "reminder",
+      id: reminder.id,
+    });
+    expect(await sql`select id from reminders where id = ${reminder.id}`).toHaveLength(0);
+  });
+});

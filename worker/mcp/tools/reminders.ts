@@ -1,0 +1,61 @@
+import { z } from "@hono/zod-openapi";
+import { IdParam } from "../../http/fields";
+import { toReminder } from "../../routes/reminders";
+import { CreateReminder, ReminderListQuery } from "../../routes/reminders/schemas";
+import * as service from "../../services/reminders";
+import { defineTool, TIME_RULE } from "../tool";
+
+const ID = "The reminder's id (a UUID), as returned by create_reminder, list_reminders or agenda.";
+
+export const reminderTools = [
+  defineTool({
+    name: "create_reminder",
+    title: "Create a reminder",
+    description: `Schedule a reminder for an existing task: at remind_at (an instant), or offset_minutes from the task's due time (-30 = half an hour before; it follows the task when the due time moves or a recurring task advances), the user is messaged about the task on channel (telegram, whatsapp or ui). Give exactly one of remind_at and offset_minutes. The task must exist: create it first with create_task and pass its id as task_id. recipient is a Telegram chat id or a WhatsApp number in E.164 form; omit it to use the channel's default. ${TIME_RULE}`,
+    scope: "reminders:write",
+    input: CreateReminder,
+    arguments: {
+      task_id: "The id of the task to remind about.",
+      remind_at: "When to send the reminder, with an offset. Omit when giving offset_minutes.",
+      offset_minutes: "Minutes from the task's due time, negative for before (e.g. -30). Needs a task with a due time.",
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run: async ({ store }, args) => toReminder(await service.createReminder(store, args)),
+  }),
+  defineTool({
+    name: "list_reminders",
+    title: "List reminders",
+    description: `List reminders, newest first, optionally filtered by task_id, channel, status (scheduled, sent, failed, or due: scheduled and due now), sent ("true" or "false") and due_before (exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. ${TIME_RULE}`,
+    scope: "reminders:read",
+    input: ReminderListQuery,
+    arguments: { limit: "Page size, 1–200 (default 50)." },
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    run: async ({ store }, args) => {
+      const { items, next_cursor } = await service.listReminders(store, args);
+      return { items: items.map(toReminder), next_cursor };
+    },
+  }),
+  defineTool({
+    name: "snooze_reminder",
+    title: "Snooze a reminder",
+    description: `Move a reminder to a new time. It is armed again for that time, even if it was already sent or had failed. ${TIME_RULE}`,
+    scope: "reminders:write",
+    input: z.strictObject({ id: IdParam.shape.id, remind_at: CreateReminder.shape.remind_at.unwrap() }),
+    arguments: { id: ID, remind_at: "The new time, with an offset." },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run: async ({ store }, { id, remind_at }) => toReminder(await service.updateReminder(store, id, { remind_at })),
+  }),
+  defineTool({
+    name: "delete_reminder",
+    title: "Delete a reminder",
+    description: "Cancel a reminder for good. Its task stays.",
+    scope: "reminders:write",
+    input: z.strictObject({ id: IdParam.shape.id }),
+    arguments: { id: ID },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    run: async ({ store }, { id }) => {
+      await service.deleteReminder(store, id);
+      return { deleted: "reminder", id };
+    },
+  }),
+];

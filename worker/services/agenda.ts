@@ -1,0 +1,144 @@
+import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
+import { type ReminderRow, reminders, type TaskRow, tasks } from "../db/schema";
+import { InvalidInputError } from "./errors";
+import { localDate, localTimestamp, nextDate, startOfLocalDay } from "./local-days";
+import type { Store } from "./store";
+
+/** The longest window one agenda covers: two months of days, whatever their lengths. */
+export const AGENDA_MAX_DAYS = 62;
+/** Overdue tasks shown at most (the most recently due), and due tasks or reminders per window. */
+export const OVERDUE_LIMIT = 50;
+export const WINDOW_LIMIT = 500;
+
+export interface AgendaRequest {
+  /** Start of the window (inclusive); default the start of today in `tz`. */
+  from?: Date;
+  /** End of the window (exclusive); default the end of `from`'s local day in `tz`. */
+  to?: Date;
+  /** IANA zone whose local days group the agenda. */
+  tz: string;
+  /** Whether to look at reminders: false for a caller who may read tasks but not reminders. */
+  reminders: boolean;
+}
+
+interface Timed {
+  at: Date;
+  /** `at` on the wall clock of the agenda's zone, with its offset. */
+  local_time: string;
+}
+export type TaskEntry = Timed & { kind: "task"; task: TaskRow };
+export type ReminderEntry = Timed & { kind: "reminder"; reminder: ReminderRow; task: TaskRow };
+export type AgendaEntry = TaskEntry | ReminderEntry;
+
+export interface Agenda {
+  tz: string;
+  from: Date;
+  to: Date;
+  /** Pending tasks due before `from`, oldest first. */
+  overdue: TaskEntry[];
+  /** Local days of `tz` that have something on them, in order; entries by time within each. */
+  days: { date: string; entries: AgendaEntry[] }[];
+  /** Whether reminders were looked at (the caller may read them). */
+  includes_reminders: boolean;
+  /** A limit cut the agenda short: ask for a shorter window. */
+  truncated: boolean;
+}
+
+const windowProblem = (message: string) =>
+  new InvalidInputError(`Invalid agenda window: ${message}.`, [{ path: "to", location: "query", message }]);
+
+/** Fills in the defaults and bounds the window. */
+export function agendaWindow({ from, to, tz }: Pick<AgendaRequest, "from" | "to" | "tz">, now = new Date()) {
+  const start = from ?? startOfLocalDay(localDate(now, tz), tz);
+  const end = to ?? startOfLocalDay(nextDate(localDate(start, tz)), tz);
+  if (end <= start) throw windowProblem("'to' must be later than 'from'");
+  if (end.getTime() - start.getTime() > AGENDA_MAX_DAYS * 86_400_000) {
+    throw windowProblem(`the window may span at most ${AGENDA_MAX_DAYS} days`);
+  }
+  return { from: start, to: end };
+}
+
+/** Scheduled reminders that will fire in [from, to), with their tasks. */
+function scheduledReminders(store: Store, from: Date, to: Date) {
+  return store.db
+    .select({ reminder: reminders, task: tasks })
+    .from(reminders)
+    .innerJoin(tasks, eq(tasks.id, reminders.task_id))
+    .where(
+      and(eq(reminders.status, "scheduled"), gte(reminders.next_attempt_at, from), lt(reminders.next_attempt_at, to)),
+    )
+    .orderBy(asc(reminders.next_attempt_at), asc(reminders.id))
+    .limit(WINDOW_LIMIT + 1);
+}
+
+/**
+ * What is due and what will remind between `from` and `to`, grouped by local day in `tz`, with
+ * overdue tasks first. Two statements sent together (one round trip of latency): pending tasks,
+ * overdue and due in the window, as one UNION ALL; and scheduled reminders joined to their tasks.
+ * Entries carry whole rows, so task fields added later (a task's own zone, all-day dates) reach the
+ * agenda's callers, and a rule that places them on a day belongs where `local_time` is computed.
+ *
+ * A task is due at its `due_time`; a reminder fires at its `next_attempt_at`, which is its
+ * `remind_at` until a failed delivery moves it to the retry time (that is when it will remind, and
+ * it is what the scan's partial index on scheduled reminders serves).
+ */
+export async function getAgenda(store: Store, request: AgendaRequest, now = new Date()): Promise<Agenda> {
+  const { tz } = request;
+  const { from, to } = agendaWindow(request, now);
+  const pending = eq(tasks.status, "pending");
+  const [taskRows, reminderRows] = await Promise.all([
+    unionAll(
+      store.db
+        .select()
+        .from(tasks)
+        .where(and(pending, lt(tasks.due_time, from)))
+        .orderBy(desc(tasks.due_time))
+        .limit(OVERDUE_LIMIT + 1),
+      store.db
+        .select()
+        .from(tasks)
+        .where(and(pending, gte(tasks.due_time, from), lt(tasks.due_time, to)))
+        .orderBy(asc(tasks.due_time), asc(tasks.id))
+        .limit(WINDOW_LIMIT + 1),
+    ),
+    request.reminders ? scheduledReminders(store, from, to) : [],
+  ]);
+
+  const timed = (at: Date) => ({ at, local_time: localTimestamp(at, tz) });
+  const overdueRows = taskRows.filter((t) => t.due_time! < from);
+  const dueRows = taskRows.filter((t) => t.due_time! >= from);
+  const overdue = overdueRows
+    .slice(0, OVERDUE_LIMIT)
+    .reverse()
+    .map((task): TaskEntry => ({ kind: "task", ...timed(task.due_time!), task }));
+  const entries: AgendaEntry[] = [
+    ...dueRows.slice(0, WINDOW_LIMIT).map((task): TaskEntry => ({ kind: "task", ...timed(task.due_time!), task })),
+    ...reminderRows.slice(0, WINDOW_LIMIT).map(
+      ({ reminder, task }): ReminderEntry => ({
+        kind: "reminder",
+        ...timed(reminder.next_attempt_at),
+        reminder,
+        task,
+      }),
+    ),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === "task" ? -1 : 1));
+
+  const days = new Map<string, AgendaEntry[]>();
+  for (const entry of entries) {
+    const date = entry.local_time.slice(0, 10);
+    const day = days.get(date);
+    if (day) day.push(entry);
+    else days.set(date, [entry]);
+  }
+  return {
+    tz,
+    from,
+    to,
+    overdue,
+    days: [...days].map(([date, dayEntries]) => ({ date, entries: dayEntries })),
+    includes_reminders: request.reminders,
+    truncated:
+      overdueRows.length > OVERDUE_LIMIT || dueRows.length > WINDOW_LIMIT || reminderRows.length > WINDOW_LIMIT,
+  };
+}
