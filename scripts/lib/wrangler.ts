@@ -15,16 +15,20 @@ export interface RunningWorker {
 export interface WranglerDevOptions {
   /** The Postgres the Hyperdrive binding connects to. */
   databaseUrl: string;
-  /** Worker variables and secrets, passed as `--var NAME:value` (they win over wrangler.toml and .env). */
+  /** Worker variables and secrets, passed as `--var NAME:value` (they win over wrangler.toml). */
   vars?: Record<string, string>;
+  /** Extra command-line flags, such as `--log-level=warn`. */
+  flags?: string[];
   timeoutMs?: number;
 }
 
 const root = new URL("../..", import.meta.url).pathname;
 
 /**
- * Starts `wrangler dev --test-scheduled` on free ports against `databaseUrl`, and resolves once the
- * Worker answers. Local state goes to a temporary directory, removed on stop.
+ * The whole Worker under `wrangler dev --test-scheduled` (workerd, local Hyperdrive, the room, the
+ * cron, the dashboard's assets) on free ports against `databaseUrl`; resolves once /health answers.
+ * Durable Object state goes to a temporary directory, and a developer's `.env` is not read, so every
+ * run starts from the same place.
  */
 export async function startWranglerDev(options: WranglerDevOptions): Promise<RunningWorker> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
@@ -40,13 +44,17 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
       "--test-scheduled",
       `--persist-to=${state}`,
       "--show-interactive-dev-session=false",
+      ...(options.flags ?? []),
       ...vars,
     ],
     {
       cwd: root,
+      // Its own process group, so stopping it stops the workerd it started too.
+      detached: true,
       env: {
         ...process.env,
         CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: options.databaseUrl,
+        CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "false",
         WRANGLER_SEND_METRICS: "false",
         NO_COLOR: "1",
       },
@@ -54,32 +62,28 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
     },
   );
   let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
+  for (const stream of [child.stdout, child.stderr]) stream?.on("data", (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
   const stop = async () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (child.exitCode === null && child.pid) {
+      process.kill(-child.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    }
     rmSync(state, { recursive: true, force: true });
   };
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  while (Date.now() < deadline && child.exitCode === null) {
     try {
-      if ((await fetch(`${url}/health`)).status < 500) return { url, output: () => output, stop };
+      if ((await fetch(`${url}/health`)).ok) return { url, output: () => output, stop };
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
-  throw new Error(`wrangler dev did not start:\n${output}`);
+  throw new Error(`wrangler dev did not become healthy:\n${output}`);
 }

@@ -2,7 +2,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase } from "../../scripts/lib/migrate";
 import { type RunningDatabase, startThrowawayPostgres } from "../../scripts/lib/postgres";
-import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler-dev";
+import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler.ts";
 
 const ADMIN = "faults-admin-token";
 const CONNECT_TIMEOUT_S = 2;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiClient, createApiClient } from "../../client/api";
 import { migrateDatabase } from "../../scripts/lib/migrate";
 import { type RunningDatabase, startTestDatabase } from "../../scripts/lib/postgres";
-import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler-dev";
+import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler.ts";
 import { callTool, callToolOk, connectMcp, toolText } from "../mcp";
 
 const ADMIN = "e2e-admin-token";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase } from "../../scripts/lib/migrate";
 import { type RunningDatabase, startTestDatabase } from "../../scripts/lib/postgres";
-import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler-dev";
+import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler.ts";
 
 const ADMIN = "e2e-admin-token";
 let database: RunningDatabase;
