@@ -6,11 +6,31 @@ export const TEXT_LIMIT = 4096;
 /** Longer descriptions stay in the dashboard; a chat reminder should read at a glance. */
 const SHORT_DESCRIPTION = 500;
 
-type TaskSummary = Pick<TaskRow, "title" | "description" | "due_time">;
+type TaskSummary = Pick<TaskRow, "title" | "description" | "due_time"> &
+  Partial<Pick<TaskRow, "timezone" | "due_date">>;
 
-/** "2026-03-01 10:00 UTC": the product stores no user time zone, so the reminder says which one it uses. */
-export function formatDueTime(at: Date): string {
-  return `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+/**
+ * "2026-03-01 10:00 Europe/Berlin": the due time in the task's own zone, named, so the reader never
+ * has to guess; an all-day task shows its date only.
+ */
+export function formatDueTime(task: Pick<TaskSummary, "due_time" | "timezone" | "due_date">): string {
+  const timeZone = task.timezone ?? "UTC";
+  if (task.due_date) return `${task.due_date} (all day, ${timeZone})`;
+  if (!task.due_time) return "no due time";
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(task.due_time)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${timeZone}`;
 }
 
 /**
@@ -19,7 +39,7 @@ export function formatDueTime(at: Date): string {
  */
 export function reminderText(task: TaskSummary, limit = TEXT_LIMIT): string {
   const lines = [`⏰ Reminder: ${task.title}`];
-  if (task.due_time) lines.push(`Due ${formatDueTime(task.due_time)}`);
+  if (task.due_time) lines.push(`Due ${formatDueTime(task)}`);
   const description = task.description?.trim();
   if (description && description.length <= SHORT_DESCRIPTION) lines.push("", description);
   return truncate(lines.join("\n"), limit);

@@ -84,6 +84,16 @@ describe("reminder text", () => {
     );
   });
 
+  it("states the due time in the task's own zone, and an all-day due as a date", () => {
+    const due_time = new Date("2026-03-29T07:00:00Z");
+    expect(reminderText({ ...task, due_time, timezone: "Europe/Berlin" })).toBe(
+      "⏰ Reminder: Renew passport\nDue 2026-03-29 09:00 Europe/Berlin",
+    );
+    expect(reminderText({ ...task, due_time, timezone: "Asia/Kolkata", due_date: "2026-03-29" })).toBe(
+      "⏰ Reminder: Renew passport\nDue 2026-03-29 (all day, Asia/Kolkata)",
+    );
+  });
+
   it("stays within the provider's limit without splitting a character", () => {
     expect(truncate("abcdef", 4)).toBe("abc…");
     expect(truncate("ab😀cd", 4)).toBe("ab…");

@@ -33,7 +33,7 @@ const parameter = (text: string) => ({ type: "text", text: truncate(text.replace
  */
 function message(config: WhatsAppConfig, reminder: DueReminder) {
   if (!config.template) return { type: "text", text: { body: reminderText(reminder.task) } };
-  const due = reminder.task.due_time ? formatDueTime(reminder.task.due_time) : "no due time";
+  const due = formatDueTime(reminder.task);
   return {
     type: "template",
     template: {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { call, database } from "../../test/helpers";
+import { received, scan, uniqueChatId } from "../../test/reminders";
+
+const sql = database();
+const DAY = 86_400_000;
+
+/** 08:00 UTC, `daysAgo` days before today, so every occurrence so far is past. */
+function eightUtc(daysAgo: number) {
+  const day = new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
+  return new Date(`${day}T08:00:00Z`);
+}
+
+/** "2026-11-23 09:00": Swedish formatting happens to be ISO-like. */
+const inBerlin = new Intl.DateTimeFormat("sv-SE", {
+  timeZone: "Europe/Berlin",
+  dateStyle: "short",
+  timeStyle: "short",
+});
+
+describe("a recurring task's relative reminder", () => {
+  it("is delivered once per occurrence, late but never skipped and never twice", async () => {
+    const chat = uniqueChatId();
+    const first = eightUtc(3);
+    const task = await call("POST", "/tasks", {
+      title: `Water the plants ${chat}`,
+      due_time: first.toISOString(),
+      timezone: "Europe/Berlin",
+      rrule: "FREQ=DAILY",
+    });
+    expect(task.status).toBe(201);
+    const reminder = await call("POST", "/reminders", {
+      task_id: task.body.id,
+      offset_minutes: -30,
+      channel: "telegram",
+      recipient: chat,
+    });
+    expect(reminder.status).toBe(201);
+
+    const dues: string[] = [];
+    for (let occurrence = 0; occurrence < 3; occurrence++) {
+      const due = new Date(first.getTime() + occurrence * DAY);
+      dues.push(due.toISOString());
+      // Several scans, all minutes or days late, two of them at the same moment: one message.
+      await scan({ taskIds: [task.body.id] });
+      await Promise.all([scan({ taskIds: [task.body.id] }), scan({ taskIds: [task.body.id] })]);
+      const messages = await received("telegram", { to: chat });
+      expect(messages, `occurrence ${occurrence + 1}`).toHaveLength(occurrence + 1);
+      expect(messages.at(-1)!.body.text).toContain(`Due ${inBerlin.format(due)} Europe/Berlin`);
+
+      const done = await call("PATCH", `/tasks/${task.body.id}`, { status: "completed" });
+      expect(done.body.status).toBe("pending");
+      expect(done.body.due_time).toBe(new Date(due.getTime() + DAY).toISOString());
+    }
+
+    const delivered = await sql<{ remind_at: string }[]>`
+      select data ->> 'remind_at' as remind_at from changes
+      where entity = 'reminder' and entity_id = ${reminder.body.id} and op = 'delivered' order by seq`;
+    expect(delivered.map((d) => new Date(d.remind_at).toISOString())).toEqual(
+      dues.map((due) => new Date(Date.parse(due) - 30 * 60_000).toISOString()),
+    );
+    const completions = await call("GET", `/tasks/${task.body.id}/completions`);
+    expect(completions.body.items).toHaveLength(3);
+  });
+});
