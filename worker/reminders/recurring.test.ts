@@ -38,8 +38,9 @@ describe("a recurring task's relative reminder", () => {
     expect(reminder.status).toBe(201);
 
     const dues: string[] = [];
+    const clock = inBerlin.format(first).slice(11);
+    let due = first;
     for (let occurrence = 0; occurrence < 3; occurrence++) {
-      const due = new Date(first.getTime() + occurrence * DAY);
       dues.push(due.toISOString());
       // Several scans, all minutes or days late, two of them at the same moment: one message.
       await scan({ taskIds: [task.body.id] });
@@ -50,7 +51,12 @@ describe("a recurring task's relative reminder", () => {
 
       const done = await call("PATCH", `/tasks/${task.body.id}`, { status: "completed" });
       expect(done.body.status).toBe("pending");
-      expect(done.body.due_time).toBe(new Date(due.getTime() + DAY).toISOString());
+      // The next occurrence: the next local day, same wall-clock time (even across a DST change).
+      const next = new Date(done.body.due_time);
+      expect(inBerlin.format(next).slice(11)).toBe(clock);
+      expect(next.getTime() - due.getTime()).toBeGreaterThanOrEqual(DAY - 3_600_000);
+      expect(next.getTime() - due.getTime()).toBeLessThanOrEqual(DAY + 3_600_000);
+      due = next;
     }
 
     const delivered = await sql<{ remind_at: string }[]>`
