@@ -1,11 +1,22 @@
 import PartySocket from "partysocket";
 import { type Change, DEFAULT_ROOM, isChange, PARTY, type RoomEvent, type ServerMessage } from "../party/protocol";
-import { type Api, ApiError, type ApiOptions, createApi } from "./json-api";
+import {
+  type ApiClient,
+  type ApiClientOptions,
+  ApiError,
+  createApiClient,
+  type Reminder,
+  type Task,
+  unwrap,
+} from "./api";
 
-export type Resource = { id: string } & Record<string, unknown>;
 export type Status = "connecting" | "live" | "offline";
 
-export interface SyncClientOptions extends ApiOptions {
+export interface SyncClientOptions extends ApiClientOptions {
+  /** Origin of the API, e.g. `http://127.0.0.1:8787`; the dashboard uses its own origin. */
+  baseUrl: string;
+  /** The API key to send as `Authorization: Bearer`; read on every call, so it may change. */
+  apiKey?: () => string | null | undefined;
   /** Load every task and reminder before subscribing (the dashboard); off for a pure change feed. */
   loadLists?: boolean;
   /** A WebSocket constructor for runtimes without a global one. */
@@ -22,11 +33,8 @@ export interface SyncClientOptions extends ApiOptions {
   onReset?(): void;
 }
 
-interface ChangePage {
-  changes: Change[];
-  next_since: number;
-  has_more: boolean;
-}
+/** Lists load in pages of this many. */
+const LIST_PAGE = "200";
 
 /**
  * A live copy of the workspace: fetch the position, load the lists, subscribe to the room, and catch
@@ -34,11 +42,12 @@ interface ChangePage {
  * missed. Changes are applied once each, in seq (= commit) order; duplicates are dropped.
  */
 export class SyncClient {
-  readonly tasks = new Map<string, Resource>();
-  readonly reminders = new Map<string, Resource>();
+  readonly tasks = new Map<string, Task>();
+  readonly reminders = new Map<string, Reminder>();
   /** Every change up to this seq has been applied. */
   cursor = 0;
-  readonly api: Api;
+  /** The typed API client this sync client calls, with the same key: for the caller's own writes. */
+  readonly api: ApiClient;
   #socket?: PartySocket;
   #ahead = new Map<number, Change>();
   #catchingUp?: Promise<void>;
@@ -47,7 +56,7 @@ export class SyncClient {
   #poll?: ReturnType<typeof setInterval>;
 
   constructor(readonly options: SyncClientOptions) {
-    this.api = createApi(options);
+    this.api = createApiClient(options.baseUrl, options.apiKey ?? (() => null), options);
   }
 
   async start(): Promise<void> {
@@ -98,8 +107,9 @@ export class SyncClient {
     const from = this.cursor;
     try {
       for (;;) {
-        const page = await this.api<ChangePage>("GET", `/changes?since=${this.cursor}&limit=1000`);
-        for (const change of page.changes) this.#applyInOrder(change, "catch-up");
+        const page = await unwrap(this.api.changes.$get({ query: { since: String(this.cursor), limit: "1000" } }));
+        // The same changes the room sends; the API's schema types `type` as a plain string.
+        for (const change of page.changes) this.#applyInOrder(change as Change, "catch-up");
         if (!page.has_more) break;
       }
     } catch (err) {
@@ -133,11 +143,16 @@ export class SyncClient {
 
   #applyInOrder(change: Change, via: "room" | "catch-up") {
     if (change.seq <= this.cursor) return;
-    const map = change.entity === "task" ? this.tasks : this.reminders;
-    if (change.op === "deleted") map.delete(change.id);
-    else map.set(change.id, change.data as Resource);
+    // `data` is the resource as the REST API shows it, of the kind `entity` names.
+    if (change.entity === "task") this.#put(this.tasks, change, change.data as Task);
+    else this.#put(this.reminders, change, change.data as Reminder);
     this.cursor = change.seq;
     this.options.onChange?.(change, via);
+  }
+
+  #put<T>(map: Map<string, T>, change: Change, data: T) {
+    if (change.op === "deleted") map.delete(change.id);
+    else map.set(change.id, data);
   }
 
   #drainAhead() {
@@ -154,7 +169,7 @@ export class SyncClient {
   async #loadFromScratch() {
     this.#loading = true;
     try {
-      this.cursor = (await this.api<ChangePage>("GET", "/changes")).next_since;
+      this.cursor = (await unwrap(this.api.changes.$get({ query: {} }))).next_since;
       if (this.options.loadLists !== false) await this.#loadLists();
     } finally {
       this.#loading = false;
@@ -163,26 +178,29 @@ export class SyncClient {
   }
 
   async #loadLists() {
-    for (const [path, map] of [
-      ["/tasks", this.tasks],
-      ["/reminders", this.reminders],
-    ] as const) {
-      const items = new Map<string, Resource>();
-      let cursor: string | null = null;
-      do {
-        const page: { items: Resource[]; next_cursor: string | null } = await this.api(
-          "GET",
-          `${path}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-        );
-        for (const item of page.items) items.set(item.id, item);
-        cursor = page.next_cursor;
-      } while (cursor);
-      map.clear();
-      for (const [id, item] of items) map.set(id, item);
-    }
+    await loadList(this.tasks, (cursor) => unwrap(this.api.tasks.$get({ query: { limit: LIST_PAGE, cursor } })));
+    await loadList(this.reminders, (cursor) =>
+      unwrap(this.api.reminders.$get({ query: { limit: LIST_PAGE, cursor } })),
+    );
   }
 
   async #token(): Promise<string> {
-    return (await this.api<{ token: string }>("POST", "/realtime/token")).token;
+    return (await unwrap(this.api.realtime.token.$post())).token;
   }
+}
+
+/** Replaces `map` with every item of a paginated list, following `next_cursor` to the last page. */
+async function loadList<T extends { id: string }>(
+  map: Map<string, T>,
+  page: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor: string | null }>,
+) {
+  const items = new Map<string, T>();
+  let cursor: string | undefined;
+  do {
+    const answer = await page(cursor);
+    for (const item of answer.items) items.set(item.id, item);
+    cursor = answer.next_cursor ?? undefined;
+  } while (cursor);
+  map.clear();
+  for (const [id, item] of items) map.set(id, item);
 }

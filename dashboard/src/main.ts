@@ -1,5 +1,5 @@
-import { ApiError } from "../../client/json-api";
-import { type Resource, SyncClient } from "../../client/sync-client";
+import { ApiError, unwrap } from "../../client/api";
+import { SyncClient } from "../../client/sync-client";
 import type { ReminderDueEvent, RoomEvent } from "../../party/protocol";
 
 const KEY_STORAGE = "openclaw-sync.api-key";
@@ -20,8 +20,8 @@ function button(label: string, onClick: () => Promise<unknown>) {
   return node;
 }
 
-const newestFirst = (items: Iterable<Resource>) =>
-  [...items].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+const newestFirst = <T extends { created_at: string }>(items: Iterable<T>) =>
+  [...items].sort((a, b) => b.created_at.localeCompare(a.created_at));
 
 function render() {
   if (!client) return;
@@ -29,33 +29,36 @@ function render() {
   const tasks = newestFirst(live.tasks.values()).map((task) => {
     const row = element("li");
     row.dataset.id = task.id;
-    row.dataset.status = String(task.status);
+    row.dataset.status = task.status;
     const done = document.createElement("input");
     done.type = "checkbox";
     done.checked = task.status === "completed";
     done.title = "Completed";
+    const param = { id: task.id };
     done.addEventListener("change", () =>
-      live.api("PATCH", `/tasks/${task.id}`, { status: done.checked ? "completed" : "pending" }).catch(showError),
+      unwrap(
+        live.api.tasks[":id"].$patch({ param, header: {}, json: { status: done.checked ? "completed" : "pending" } }),
+      ).catch(showError),
     );
-    const due = task.due_time ? `due ${new Date(String(task.due_time)).toLocaleString()}` : "";
+    const due = task.due_time ? `due ${new Date(task.due_time).toLocaleString()}` : "";
     row.append(
       done,
-      element("span", String(task.title), "title"),
+      element("span", task.title, "title"),
       element("span", `${task.status} ${due}`, "meta"),
-      button("Delete", () => live.api("DELETE", `/tasks/${task.id}`)),
+      button("Delete", () => unwrap(live.api.tasks[":id"].$delete({ param, header: {} }))),
     );
     return row;
   });
   $("tasks").replaceChildren(...tasks);
   const reminders = newestFirst(live.reminders.values()).map((reminder) => {
-    const task = live.tasks.get(String(reminder.task_id));
+    const task = live.tasks.get(reminder.task_id);
     const row = element("li");
     row.dataset.id = reminder.id;
     row.append(
-      element("span", String(task?.title ?? "(task)"), "title"),
+      element("span", task?.title ?? "(task)", "title"),
       element(
         "span",
-        `${new Date(String(reminder.remind_at)).toLocaleString()} · ${reminder.channel} · ${reminder.status}`,
+        `${new Date(reminder.remind_at).toLocaleString()} · ${reminder.channel} · ${reminder.status}`,
         "meta",
       ),
     );
@@ -75,7 +78,9 @@ function showError(err: unknown) {
   $("message").textContent =
     err instanceof ApiError && err.status === 401
       ? "The API needs a key: paste one above."
-      : `Something went wrong: ${err instanceof Error ? err.message : String(err)}`;
+      : err instanceof ApiError && err.status === 403
+        ? "This key may not read and write tasks and reminders: paste another above."
+        : `Something went wrong: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 function setStatus(status: string) {
@@ -116,7 +121,7 @@ $("new-task").addEventListener("submit", (event) => {
   const input = $<HTMLInputElement>("new-title");
   const title = input.value.trim();
   if (!title || !client) return;
-  client.api("POST", "/tasks", { title, source: "ui" }).then(() => {
+  unwrap(client.api.tasks.$post({ json: { title, source: "ui" } })).then(() => {
     input.value = "";
   }, showError);
 });

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminKey, baseUrl, call, eventually } from "./helpers";
+import { ApiError, unwrap } from "../../client/api";
+import { adminKey, api, baseUrl, eventually } from "./helpers";
 
 const CHROMIUM = "/usr/bin/chromium";
 // CI installs Chromium (.ci/run); elsewhere the test says why it did not run instead of failing.
@@ -41,14 +42,16 @@ describe.skipIf(!runnable)("the dashboard in a headless browser", () => {
 
   it("shows a task created over REST without a reload, and completing it in the page changes it in the API", async () => {
     const { page, errors } = await openDashboard();
-    const created = await call("POST", "/tasks", { title: `from REST ${crypto.randomUUID()}`, source: "telegram" });
-    const row = `#tasks li[data-id="${created.body.id}"]`;
+    const created = await unwrap(
+      api().tasks.$post({ json: { title: `from REST ${crypto.randomUUID()}`, source: "telegram" } }),
+    );
+    const row = `#tasks li[data-id="${created.id}"]`;
     await page.waitForSelector(row, { timeout: 2000 });
-    expect(await page.textContent(`${row} .title`)).toBe(created.body.title);
+    expect(await page.textContent(`${row} .title`)).toBe(created.title);
 
     await page.click(`${row} input[type="checkbox"]`);
     await eventually(
-      async () => (await call("GET", `/tasks/${created.body.id}`)).body.status === "completed",
+      async () => (await unwrap(api().tasks[":id"].$get({ param: { id: created.id } }))).status === "completed",
       3000,
       "the task completed in the API",
     );
@@ -63,16 +66,22 @@ describe.skipIf(!runnable)("the dashboard in a headless browser", () => {
     await page.fill("#new-title", title);
     await page.click('#new-task button[type="submit"]');
     await page.waitForSelector(`#tasks li:has-text("${title}")`, { timeout: 2000 });
-    const list = await call("GET", "/tasks?source=ui&limit=200");
-    const task = list.body.items.find((t: { title: string }) => t.title === title);
-    expect(task).toBeDefined();
+    const list = await unwrap(api().tasks.$get({ query: { source: "ui", limit: "200" } }));
+    const task = list.items.find((t) => t.title === title);
+    if (!task) throw new Error(`the task made in the page is not in the API: ${title}`);
 
-    await call("PATCH", `/tasks/${task.id}`, { title: `${title} (renamed)` });
+    const param = { id: task.id };
+    await unwrap(api().tasks[":id"].$patch({ param, header: {}, json: { title: `${title} (renamed)` } }));
     await page.waitForSelector(`#tasks li[data-id="${task.id}"] .title:text-is("${title} (renamed)")`, {
       timeout: 2000,
     });
     await page.click(`#tasks li[data-id="${task.id}"] button`);
-    await eventually(async () => (await call("GET", `/tasks/${task.id}`)).status === 404, 3000, "the task deleted");
+    const gone = () =>
+      unwrap(api().tasks[":id"].$get({ param })).then(
+        () => false,
+        (err) => err instanceof ApiError && err.status === 404,
+      );
+    await eventually(gone, 3000, "the task deleted");
     await page.waitForSelector(`#tasks li[data-id="${task.id}"]`, { state: "detached", timeout: 2000 });
     expect(errors).toEqual([]);
     await page.close();

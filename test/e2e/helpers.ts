@@ -1,23 +1,13 @@
 import { inject } from "vitest";
+import { createApiClient } from "../../client/api";
 import { SyncClient, type SyncClientOptions } from "../../client/sync-client";
 import type { Change } from "../../party/protocol";
 
 export const baseUrl = () => inject("e2eBaseUrl");
 export const adminKey = () => inject("testBindings").ADMIN_TOKEN!;
 
-/** Calls the running Worker over the network as the admin. */
-export async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${baseUrl()}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${adminKey()}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
-}
+/** The typed client (client/api.ts) against the running Worker, over the network, as the admin. */
+export const api = () => createApiClient(baseUrl(), adminKey());
 
 /** The project's client in Node, over Node's own WebSocket. */
 export async function startClient(options: Partial<SyncClientOptions> = {}) {

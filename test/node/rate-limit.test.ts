@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiClient, unwrap } from "../../client/api";
 import { migrateDatabase } from "../../scripts/lib/migrate";
 import { type RunningDatabase, startTestDatabase } from "../../scripts/lib/postgres";
 import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler.ts";
@@ -19,14 +20,9 @@ afterAll(async () => {
 
 describe("rate limit under wrangler dev (the binding from wrangler.toml: 300 per 60 s per key)", () => {
   it("refuses the 301st request of a key within a minute with 429 and Retry-After, other keys unaffected", async () => {
-    const make = async (name: string) => {
-      const res = await fetch(`${worker.url}/api-keys`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-        body: JSON.stringify({ name, scopes: ["tasks:read"] }),
-      });
-      return `Bearer ${((await res.json()) as { key: string }).key}`;
-    };
+    const admin = createApiClient(worker.url, ADMIN);
+    const make = async (name: string) =>
+      `Bearer ${(await unwrap(admin["api-keys"].$post({ json: { name, scopes: ["tasks:read"] } }))).key}`;
     const busy = await make("busy");
     const quiet = await make("quiet");
     // The simulation's windows are aligned to the wall clock (minute boundaries): start in a fresh

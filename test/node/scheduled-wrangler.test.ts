@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import { expect, inject, it } from "vitest";
+import { createApiClient, unwrap } from "../../client/api";
 import { startWranglerDev } from "../../scripts/lib/wrangler.ts";
 import { FAKE_TOKENS, FAKE_WHATSAPP_PHONE_NUMBER_ID } from "../setup/fakes.ts";
 
@@ -28,39 +29,38 @@ it("wrangler dev runs the cron's scan at /cdn-cgi/handler/scheduled, delivering 
     },
   });
   try {
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${worker.url}${path}`, {
-        method,
-        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as any };
-    };
+    const api = createApiClient(worker.url, ADMIN_TOKEN);
     const chat = `-100${Math.floor(1e9 + Math.random() * 9e9)}`;
-    const task = await api("POST", "/tasks", { title: `End to end ${crypto.randomUUID()}`, source: "telegram" });
-    const reminder = await api("POST", "/reminders", {
-      task_id: task.body.id,
-      remind_at: new Date(scheduledTime - 60_000).toISOString(),
-      channel: "telegram",
-      recipient: chat,
-    });
-    expect(reminder.status).toBe(201);
+    const task = await unwrap(
+      api.tasks.$post({ json: { title: `End to end ${crypto.randomUUID()}`, source: "telegram" } }),
+    );
+    const reminder = await unwrap(
+      api.reminders.$post({
+        json: {
+          task_id: task.id,
+          remind_at: new Date(scheduledTime - 60_000).toISOString(),
+          channel: "telegram",
+          recipient: chat,
+        },
+      }),
+    );
 
     const run = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time=${scheduledTime}`);
     expect(run.status).toBe(200);
 
-    let current = await api("GET", `/reminders/${reminder.body.id}`);
-    for (let i = 0; i < 50 && !current.body.sent; i++) {
+    const read = () => unwrap(api.reminders[":id"].$get({ param: { id: reminder.id } }));
+    let current = await read();
+    for (let i = 0; i < 50 && !current.sent; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      current = await api("GET", `/reminders/${reminder.body.id}`);
+      current = await read();
     }
-    expect(current.body).toMatchObject({ status: "sent", sent: true, attempts: 1, last_error: null });
+    expect(current).toMatchObject({ status: "sent", sent: true, attempts: 1, last_error: null });
 
     const calls = (await (await fetch(`${fakes.control.telegram}/__control/received?to=${chat}`)).json()) as any;
     expect(calls.received).toHaveLength(1);
-    expect(calls.received[0].body.text).toBe(`⏰ Reminder: ${task.body.title}`);
+    expect(calls.received[0].body.text).toBe(`⏰ Reminder: ${task.title}`);
     const [delivered] =
-      await sql`select count(*)::int as n from changes where entity_id = ${reminder.body.id} and op = 'delivered'`;
+      await sql`select count(*)::int as n from changes where entity_id = ${reminder.id} and op = 'delivered'`;
     expect(delivered!.n).toBe(1);
   } catch (err) {
     console.error(worker.output());

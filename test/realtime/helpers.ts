@@ -1,17 +1,13 @@
 import { env, SELF } from "cloudflare:test";
+import { unwrap } from "../../client/api";
 import { SyncClient, type SyncClientOptions } from "../../client/sync-client";
 import type { Change } from "../../party/protocol";
-import { BASE } from "../helpers";
+import { api, BASE, workerFetch } from "../helpers";
 
 const ADMIN = (env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN;
 
 export async function roomToken(): Promise<string> {
-  const res = await SELF.fetch(`${BASE}/realtime/token`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${ADMIN}` },
-  });
-  if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  return (await unwrap(api().realtime.token.$post())).token;
 }
 
 /** A raw WebSocket to the room through the Worker (a real upgrade), collecting what it receives. */
@@ -110,7 +106,7 @@ export async function startClient(options: Partial<SyncClientOptions> = {}) {
   const client = new SyncClient({
     baseUrl: BASE,
     apiKey: () => ADMIN,
-    fetch: (input, init) => SELF.fetch(input, init),
+    fetch: workerFetch,
     WebSocket: SelfWebSocket,
     loadLists: false,
     minReconnectMs: 50,
