@@ -1,8 +1,8 @@
 import { env, SELF } from "cloudflare:test";
 import { unwrap } from "../../client/api";
-import { SyncClient, type SyncClientOptions } from "../../client/sync-client";
-import type { Change } from "../../party/protocol";
+import type { SyncClientOptions } from "../../client/sync-client";
 import { api, BASE, workerFetch } from "../helpers";
+import { eventually, startRecordingClient } from "../sync-harness";
 
 const ADMIN = (env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN;
 
@@ -100,42 +100,14 @@ export class SelfWebSocket extends EventTarget {
 }
 
 /** The project's client, started against this Worker; records every change it applies. */
-export async function startClient(options: Partial<SyncClientOptions> = {}) {
-  const applied: Change[] = [];
-  const via = { room: 0, "catch-up": 0 };
-  const client = new SyncClient({
+export const startClient = (options: Partial<SyncClientOptions> = {}) =>
+  startRecordingClient({
     baseUrl: BASE,
     apiKey: () => ADMIN,
     fetch: workerFetch,
     WebSocket: SelfWebSocket,
-    loadLists: false,
     minReconnectMs: 50,
-    pollIntervalMs: 0,
     ...options,
-    onChange: (change, source) => {
-      applied.push(change);
-      via[source]++;
-      options.onChange?.(change, source);
-    },
   });
-  let live = false;
-  const onStatus = options.onStatus;
-  client.options.onStatus = (status) => {
-    live = status === "live";
-    onStatus?.(status);
-  };
-  await client.start();
-  // Settled: connected, and whatever the room said on connect (replay or "catch up") handled.
-  await eventually(() => live, 5000, "client connected");
-  await client.catchUp();
-  return { client, applied, via };
-}
 
-/** Polls `check` until it returns true, or fails after `ms`. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000, what = "condition") {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually };
