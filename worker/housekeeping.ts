@@ -1,4 +1,4 @@
-import { createDatabase } from "./db/client";
+import { databaseFor } from "./db/client";
 import type { Env } from "./env";
 import { log } from "./http/log";
 import { pruneChanges } from "./services/changes";
@@ -9,10 +9,7 @@ import { pruneIdempotencyKeys } from "./services/idempotency";
  * change-log history older than CHANGES_RETENTION_HOURS (a client behind that gets 410 and reloads).
  */
 export async function pruneExpired(env: Env) {
-  const { db } = createDatabase(env.HYPERDRIVE.connectionString, {
-    statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS),
-    connectTimeoutSeconds: Number(env.DB_CONNECT_TIMEOUT_S),
-  });
+  const { db } = databaseFor(env);
   try {
     const idempotencyKeys = await pruneIdempotencyKeys(db);
     const changes = await pruneChanges({ db }, Number(env.CHANGES_RETENTION_HOURS));

@@ -30,3 +30,15 @@ export function createDatabase(connectionString: string, options: DatabaseOption
   });
   return { sql, db: drizzle(sql, { schema }) };
 }
+
+/** The Worker's client: the Hyperdrive binding with the timeouts configured in wrangler.toml [vars]. */
+export function databaseFor(env: {
+  HYPERDRIVE: Hyperdrive;
+  DB_STATEMENT_TIMEOUT_MS?: string;
+  DB_CONNECT_TIMEOUT_S?: string;
+}) {
+  return createDatabase(env.HYPERDRIVE.connectionString, {
+    statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS) || undefined,
+    connectTimeoutSeconds: Number(env.DB_CONNECT_TIMEOUT_S) || undefined,
+  });
+}

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { createDatabase } from "../db/client";
+import { databaseFor } from "../db/client";
 import type { HonoEnv } from "../env";
 import { publishChanges } from "../realtime/publish";
 
@@ -10,10 +10,7 @@ import { publishChanges } from "../realtime/publish";
  * Once the response is on its way, what the request committed is published to the realtime room.
  */
 export const database = createMiddleware<HonoEnv>(async (c, next) => {
-  const { sql, db } = createDatabase(c.env.HYPERDRIVE.connectionString, {
-    statementTimeoutMs: Number(c.env.DB_STATEMENT_TIMEOUT_MS),
-    connectTimeoutSeconds: Number(c.env.DB_CONNECT_TIMEOUT_S),
-  });
+  const { sql, db } = databaseFor(c.env);
   const committed: string[] = [];
   c.set("sql", sql);
   c.set("store", { db, onCommitted: (txid) => committed.push(txid) });

@@ -1,4 +1,4 @@
-import { createDatabase } from "../db/client";
+import { databaseFor } from "../db/client";
 import { log } from "../http/log";
 import { publishChanges } from "../realtime/publish";
 import { createChannels } from "./channels";
@@ -14,10 +14,7 @@ import { runScan } from "./scan";
 export const scanReminders: ExportedHandlerScheduledHandler<ScanEnv> = (controller, env, ctx) => {
   // Read before anything starts, so a bad setting fails this run loudly, naming the variable.
   const config = readScanConfig(env);
-  const { db } = createDatabase(env.HYPERDRIVE.connectionString, {
-    statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS),
-    connectTimeoutSeconds: Number(env.DB_CONNECT_TIMEOUT_S),
-  });
+  const { db } = databaseFor(env);
   // Transactions whose change-log rows (deliveries, retries, failures) the realtime room should hear about.
   const committed: string[] = [];
   const store = { db, onCommitted: (txid: string) => committed.push(txid) };
