@@ -7,6 +7,8 @@ import { freePort } from "./postgres";
 /** A `wrangler dev` server this process started, and how to stop it. */
 export interface RunningWorker {
   url: string;
+  /** The process group wrangler and its workerd run in. */
+  pid: number;
   /** Everything wrangler printed so far (the Worker's logs included). */
   output(): string;
   stop(): Promise<void>;
@@ -78,7 +80,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   while (Date.now() < deadline && child.exitCode === null) {
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, output: () => output, stop };
+      if ((await fetch(`${url}/health`)).ok) return { url, pid: child.pid!, output: () => output, stop };
     } catch {
       // not listening yet
     }
