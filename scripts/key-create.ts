@@ -20,12 +20,12 @@ if (!values.name?.trim() || scopes.length === 0 || unknown.length) {
   process.exit(2);
 }
 
-const { sql, db } = createDatabase(devDatabaseUrl());
+const { db, close } = createDatabase(devDatabaseUrl());
 try {
   const key = await createApiKey(db, { name: values.name.trim(), scopes: scopes as ApiScope[] });
   console.log(`created key ${key.id} (${key.name}) with scopes ${key.scopes.join(", ")}`);
   console.log("the key is shown once, store it now:");
   console.log(key.key);
 } finally {
-  await sql.end();
+  await close();
 }

@@ -1,4 +1,3 @@
-import type { Sql } from "./db/client";
 import type { Principal } from "./services/api-keys";
 import type { Store } from "./services/store";
 
@@ -19,6 +18,5 @@ export interface HonoEnv {
     requestId: string;
     principal: Principal;
     store: Store;
-    sql: Sql;
   };
 }

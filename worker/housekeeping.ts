@@ -9,12 +9,14 @@ import { pruneIdempotencyKeys } from "./services/idempotency";
  * change-log history older than CHANGES_RETENTION_HOURS (a client behind that gets 410 and reloads).
  */
 export async function pruneExpired(env: Env) {
-  const { db } = databaseFor(env);
+  const { db, close } = databaseFor(env);
   try {
     const idempotencyKeys = await pruneIdempotencyKeys(db);
     const changes = await pruneChanges({ db }, Number(env.CHANGES_RETENTION_HOURS));
     log(undefined, "info", "pruned", { idempotency_keys: idempotencyKeys, ...changes });
   } catch (err) {
     log(undefined, "error", "pruning failed", { error: String(err) });
+  } finally {
+    await close();
   }
 }

@@ -1,9 +1,17 @@
-import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
+import type { Duplex } from "node:stream";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { Pool } from "pg";
+import * as pgCloudflare from "pg-cloudflare";
 import * as schema from "./schema";
 
-export type Database = PostgresJsDatabase<typeof schema>;
-export type Sql = postgres.Sql;
+/**
+ * The Workers TCP socket, given to pg explicitly: pg finds it with a require() that the Workers test
+ * runner resolves to the package's empty Node build. Outside workerd (the Node scripts) it is
+ * absent and pg uses node:net.
+ */
+const CloudflareSocket = (pgCloudflare as { CloudflareSocket?: new (ssl: boolean) => Duplex }).CloudflareSocket;
+
+export type Database = NodePgDatabase<typeof schema>;
 
 export interface DatabaseOptions {
   /** Seconds to wait for a connection before the request fails with 503. */
@@ -15,20 +23,29 @@ export interface DatabaseOptions {
 /**
  * A client for one request or one scan. Workers forbid sharing I/O objects across requests, so
  * this is never kept at module scope; Hyperdrive pools the real connections behind it.
+ *
+ * node-postgres, not postgres.js: it sends Parse, Bind, Describe and Execute of a statement with
+ * parameters in one flight, where postgres.js first asks the server to describe every statement a
+ * new connection has not prepared yet. Every request opens a new connection, so that cost a
+ * second round trip to the database on every query (bench/RESULTS.md, scenario 0).
+ * The pool connects lazily, so routes that never query cost nothing.
  */
 export function createDatabase(connectionString: string, options: DatabaseOptions = {}) {
-  const sql = postgres(connectionString, {
+  const pool = new Pool({
+    connectionString,
     max: 5,
-    // Hyperdrive does not support the type lookup postgres.js runs on connect.
-    fetch_types: false,
-    connect_timeout: options.connectTimeoutSeconds ?? 5,
-    connection: {
-      application_name: "openclaw-sync",
-      statement_timeout: options.statementTimeoutMs ?? 5000,
-    },
-    onnotice: () => {},
+    connectionTimeoutMillis: (options.connectTimeoutSeconds ?? 5) * 1000,
+    application_name: "openclaw-sync",
+    statement_timeout: options.statementTimeoutMs ?? 5000,
+    // pg calls it with the connection's settings; its types leave the argument out.
+    ...(CloudflareSocket && {
+      stream: ((config: { ssl?: unknown }) => new CloudflareSocket(Boolean(config.ssl))) as () => Duplex,
+    }),
   });
-  return { sql, db: drizzle(sql, { schema }) };
+  // An idle connection the runtime closes under us is not this request's failure; queries still
+  // report their own errors.
+  pool.on("error", () => {});
+  return { pool, db: drizzle(pool, { schema }), close: () => pool.end().catch(() => {}) };
 }
 
 /** The Worker's client: the Hyperdrive binding with the timeouts configured in wrangler.toml [vars]. */

@@ -4,16 +4,17 @@ import type { HonoEnv } from "../env";
 import { publishChanges } from "../realtime/publish";
 
 /**
- * Gives the request its own database client. postgres.js connects lazily, so routes that never
- * query cost nothing; the runtime closes the sockets when the request and its waitUntil work end
- * (closing them ourselves races postgres.js's reader and surfaces as an unhandled rejection).
- * Once the response is on its way, what the request committed is published to the realtime room.
+ * Gives the request its own database client. Once the response is on its way, what the request
+ * committed is published to the realtime room, then the client's connections are closed.
  */
 export const database = createMiddleware<HonoEnv>(async (c, next) => {
-  const { sql, db } = databaseFor(c.env);
+  const { db, close } = databaseFor(c.env);
   const committed: string[] = [];
-  c.set("sql", sql);
   c.set("store", { db, onCommitted: (txid) => committed.push(txid) });
-  await next();
-  if (committed.length > 0) c.executionCtx.waitUntil(publishChanges(c.env, db, committed));
+  try {
+    await next();
+  } finally {
+    const publish = committed.length > 0 ? publishChanges(c.env, db, committed) : Promise.resolve();
+    c.executionCtx.waitUntil(publish.finally(close));
+  }
 });

@@ -71,6 +71,6 @@ function taskFromJson(json: Record<string, unknown>): TaskRow {
  */
 export async function claimDueReminders(db: Database, options: ClaimOptions): Promise<ClaimedBatch> {
   const token = crypto.randomUUID();
-  const rows = await db.execute<ReminderRow & { task: Record<string, unknown> }>(claimStatement(options, token));
+  const { rows } = await db.execute<ReminderRow & { task: Record<string, unknown> }>(claimStatement(options, token));
   return { token, reminders: rows.map((row) => ({ ...row, task: taskFromJson(row.task) })) };
 }

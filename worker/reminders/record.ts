@@ -26,8 +26,7 @@ export async function recordOutcomes(store: Store, token: string, outcomes: Outc
     delay_s: "delaySeconds" in o ? o.delaySeconds : null,
     error: "error" in o ? o.error : null,
   }));
-  // Sent as text: postgres.js would JSON-encode a string parameter Postgres describes as jsonb a second time.
-  const written = await store.db.execute<{ id: string; txid: string }>(sql`
+  const { rows: written } = await store.db.execute<{ id: string; txid: string }>(sql`
     update ${reminders} r set
       status = case o.kind when 'sent' then 'sent' when 'failed' then 'failed' else r.status end,
       sent_at = case when o.kind = 'sent' then o.at else r.sent_at end,

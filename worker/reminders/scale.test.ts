@@ -51,7 +51,7 @@ describe("at scale", () => {
       await db.execute<{ "QUERY PLAN": string }>(
         q`explain ${claimStatement({ dueBy: T, now: T, limit: 50, leaseSeconds: 120 }, crypto.randomUUID())}`,
       )
-    ).map((row) => row["QUERY PLAN"]);
+    ).rows.map((row) => row["QUERY PLAN"]);
     expect(plan.join("\n")).toContain("Index Scan using reminders_due_idx on reminders");
     expect(plan.join("\n")).not.toMatch(/Seq Scan on reminders/);
 

@@ -14,7 +14,7 @@ import { runScan } from "./scan";
 export const scanReminders: ExportedHandlerScheduledHandler<ScanEnv> = (controller, env, ctx) => {
   // Read before anything starts, so a bad setting fails this run loudly, naming the variable.
   const config = readScanConfig(env);
-  const { db } = databaseFor(env);
+  const { db, close } = databaseFor(env);
   // Transactions whose change-log rows (deliveries, retries, failures) the realtime room should hear about.
   const committed: string[] = [];
   const store = { db, onCommitted: (txid: string) => committed.push(txid) };
@@ -29,6 +29,7 @@ export const scanReminders: ExportedHandlerScheduledHandler<ScanEnv> = (controll
         },
       )
       // Deliveries, retries and failures reach open dashboards like any other change.
-      .finally(() => (env.MAIN ? publishChanges({ MAIN: env.MAIN }, db, committed) : undefined)),
+      .finally(() => (env.MAIN ? publishChanges({ MAIN: env.MAIN }, db, committed) : undefined))
+      .finally(close),
   );
 };

@@ -45,7 +45,7 @@ export interface ChangePage {
  */
 export async function listChanges(store: Store, input: { since?: number; limit: number }): Promise<ChangePage> {
   const since = input.since ?? Number.MAX_SAFE_INTEGER;
-  const rows = await store.db.execute<
+  const { rows } = await store.db.execute<
     Partial<ChangeRowLike> & { pruned_through: string | number; last_seq: string | number }
   >(sql`
     select k.pruned_through, k.last_seq, c.seq, c.entity, c.op, c.entity_id, c.data, c.at
@@ -83,7 +83,7 @@ export async function listChanges(store: Store, input: { since?: number; limit: 
 /** What the given transactions wrote to the change log, in seq order (the `changes_txid_idx` lookup). */
 export async function changesOfTransactions(db: Database, txids: readonly string[]): Promise<Change[]> {
   if (txids.length === 0) return [];
-  const rows = await db.execute<ChangeRowLike>(sql`
+  const { rows } = await db.execute<ChangeRowLike>(sql`
     select seq, entity, op, entity_id, data, at from ${changes}
     where ${changes.txid} = any(${`{${txids.join(",")}}`}::xid8[])
     order by seq`);
@@ -103,7 +103,9 @@ export async function pruneChanges(store: Pick<Store, "db">, retentionHours: num
   let deleted = 0;
   let prunedThrough = 0;
   for (;;) {
-    const [result] = await store.db.execute<{ pruned_through: string | number; deleted: string | number }>(sql`
+    const {
+      rows: [result],
+    } = await store.db.execute<{ pruned_through: string | number; deleted: string | number }>(sql`
       with cutoff as (
         select max(seq) as seq from (
           select ${changes.seq} as seq from ${changes}

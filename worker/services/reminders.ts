@@ -52,7 +52,7 @@ export async function createReminder(store: Store, input: NewReminder): Promise<
     : relativeTo(sql`task.reminder_anchor`, offset ?? 0);
   // INSERT … SELECT FROM the task: a missing task, or a relative reminder on a task without a due,
   // yields no row (a clear 422) instead of an FK or NOT NULL error.
-  const rows = await store.db
+  const { rows } = await store.db
     .execute<Record<string, unknown>>(sql`
       with task as (select id, reminder_anchor, timezone from ${tasks} where ${tasks.id} = ${input.task_id}),
       inserted as (

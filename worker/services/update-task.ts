@@ -100,7 +100,7 @@ async function applyPlan(store: Store, id: string, plan: UpdatePlan) {
       sql`${reminders.task_id} = u.id and ${reminders.offset_minutes} is not null and u.reminder_anchor is distinct from b.reminder_anchor`,
     )
     .returning({ id: reminders.id });
-  const rows = await store.db.execute<Record<string, unknown>>(sql`
+  const { rows } = await store.db.execute<Record<string, unknown>>(sql`
     with before as (select * from ${tasks} where ${tasks.id} = ${id}),
     updated as (${update.getSQL()}),
     completed as (

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
 import pkg from "../../../package.json";
 import { isDatabaseUnavailable } from "../../db/errors";
 import type { HonoEnv } from "../../env";
@@ -18,7 +19,7 @@ export const healthRoutes = new OpenAPIHono<HonoEnv>().openapi(
   }),
   async (c) => {
     try {
-      await c.var.sql`select 1`;
+      await c.var.store.db.execute(sql`select 1`);
     } catch (err) {
       if (!isDatabaseUnavailable(err)) log(c, "error", "health check failed", { error: String(err) });
       throw new UnavailableError("The database does not answer.");
