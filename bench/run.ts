@@ -7,12 +7,14 @@
 
 import { startDelayProxy } from "./lib/delay-proxy.ts";
 import { SEEDED } from "./lib/endpoints.ts";
+import { captureHandlerSql } from "./lib/handler-sql.ts";
 import { machine } from "./lib/machine.ts";
 import { hasPgbouncer, startPgbouncer } from "./lib/pgbouncer.ts";
 import { writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
-import { seedTasks, startApp, startDatabase } from "./lib/stack.ts";
+import { seedTasks, startApp, startDatabase, startHello } from "./lib/stack.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
+import { rest } from "./scenarios/rest.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
@@ -60,6 +62,16 @@ try {
       await Promise.all([far.stop(), near.stop()]);
       await farPooler.stop();
       await proxy.stop();
+    }
+  }
+
+  if (wanted("rest")) {
+    const scripts = await captureHandlerSql(db.url);
+    const [direct, pooled, hello] = [await startApp(db.url), await startApp(pooler.url), await startHello()];
+    try {
+      report(await rest({ quick, direct, pooled, hello, databaseUrl: db.url, scripts }));
+    } finally {
+      await Promise.all([direct.stop(), pooled.stop(), hello.stop()]);
     }
   }
 

@@ -1,14 +1,63 @@
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { latencyChart } from "./chart.ts";
 import type { machine } from "./machine.ts";
-import type { ScenarioResult } from "./result.ts";
+import type { Row, ScenarioResult } from "./result.ts";
 
 const dir = new URL("..", import.meta.url).pathname;
 
-export function writeResults(run: {
+interface Run {
   machine: ReturnType<typeof machine>;
   quick: boolean;
   elapsedSeconds: number;
   results: ScenarioResult[];
-}) {
+}
+
+const cell = (value: number | string | undefined) => (value === undefined ? "" : String(value).replaceAll("|", "\\|"));
+const number = (value: number | undefined) => (value === undefined ? "" : value.toLocaleString("en-US"));
+
+function table(rows: Row[]) {
+  const head = "| case | throughput | p50 ms | p99 ms | max ms | peak MiB | limit | ratio | note |";
+  const line = "|---|--:|--:|--:|--:|--:|---|--:|---|";
+  const body = rows.map(
+    (r) =>
+      `| ${cell(r.case)} | ${r.throughput === undefined ? "" : `${number(r.throughput)} ${r.unit ?? ""}`} | ${number(r.p50Ms)} | ${number(r.p99Ms)} | ${number(r.maxMs)} | ${number(r.peakMiB)} | ${cell(r.limit)} | ${number(r.ratio)} | ${cell(r.note)} |`,
+  );
+  return [head, line, ...body].join("\n");
+}
+
+function commit() {
+  try {
+    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: dir }).toString().trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: dir })
+      .toString()
+      .trim();
+    return dirty ? `${sha} (with uncommitted changes)` : sha;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** bench/RESULTS.md (tables, notes, and bench/history.md's before/after log), bench/latency.svg, RESULTS.json. */
+export function writeResults(run: Run) {
   writeFileSync(`${dir}RESULTS.json`, `${JSON.stringify(run, null, 2)}\n`);
+  const m = run.machine;
+  const parts = [
+    "# Benchmark results",
+    "",
+    `Written by \`${run.quick ? "BENCH_QUICK=1 " : ""}npm run bench\` on ${new Date().toISOString().slice(0, 16)}Z at commit ${commit()}, in ${Math.round(run.elapsedSeconds)} s.`,
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, workerd ${m.workerd} (wrangler ${m.wrangler}), ${m.postgres}, ${m.pgbouncer}; load average at the start ${m.load}.`,
+    "Every limit was measured in the same run on the same machine; absolute numbers drift between runs, the ratios much less.",
+    "Rerun: `npm run bench` (all scenarios, under ten minutes), `BENCH_QUICK=1 npm run bench` (smoke run), `BENCH_ONLY=edge,rest npm run bench` (a subset).",
+    "",
+    "![latency percentiles](latency.svg)",
+  ];
+  for (const result of run.results) {
+    parts.push("", `## ${result.title}`, "", `Ratio: ${result.ratioMeaning}.`, "", table(result.rows));
+    if (result.notes?.length) parts.push("", ...result.notes.map((n) => (n.startsWith("```") ? n : `- ${n}`)));
+  }
+  const history = `${dir}history.md`;
+  if (existsSync(history)) parts.push("", readFileSync(history, "utf8").trim());
+  writeFileSync(`${dir}RESULTS.md`, `${parts.join("\n")}\n`);
+  writeFileSync(`${dir}latency.svg`, latencyChart(run.results));
 }

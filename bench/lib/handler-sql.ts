@@ -1,0 +1,67 @@
+import { drizzle } from "drizzle-orm/node-postgres";
+import { Pool } from "pg";
+import * as schema from "../../worker/db/schema";
+import { changesOfTransactions } from "../../worker/services/changes.ts";
+import { timeSettings } from "../../worker/services/task-schedule.ts";
+import { createTask, getTask, listTasks } from "../../worker/services/tasks.ts";
+import { updateTask } from "../../worker/services/update-task.ts";
+import { SEEDED } from "./endpoints.ts";
+import { seededTaskId } from "./stack.ts";
+
+/** The statements a handler runs, as pgbench script lines, and the endpoint they belong to. */
+export type HandlerScripts = Record<"createTask" | "getTask" | "listTasks" | "patchTask", string>;
+
+const literal = (value: unknown): string => {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  // Seeded ids become pgbench's random row, so each transaction touches another task, like the HTTP load.
+  if (/^00000000-0000-4000-8000-000000\d{6}$/.test(text)) return "('00000000-0000-4000-8000-000000' || :n)::uuid";
+  return `'${text.replaceAll("'", "''")}'`;
+};
+
+/**
+ * Runs the services behind four endpoints with a recording logger and turns what they sent into
+ * pgbench scripts: the same statements, parameters written in as literals. The publish step's
+ * change-log read (run after each write) is included; it is database work the request causes.
+ */
+export async function captureHandlerSql(databaseUrl: string): Promise<HandlerScripts> {
+  let lines: string[] = [];
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  const db = drizzle(pool, {
+    schema,
+    logger: {
+      logQuery(query, params) {
+        lines.push(`${query.replace(/\$(\d+)/g, (_, i) => literal(params[Number(i) - 1]))};`.replace(/\s+/g, " "));
+      },
+    },
+  });
+  const committed: string[] = [];
+  const store = { db, onCommitted: (txid: string) => committed.push(txid) };
+  const take = async (run: () => Promise<unknown>) => {
+    lines = [`\\set n random(100000, ${100000 + SEEDED - 1})`];
+    committed.length = 0;
+    await run();
+    if (committed.length > 0) await changesOfTransactions(db, committed);
+    return `${lines.join("\n")}\n`;
+  };
+  try {
+    const settings = timeSettings({});
+    return {
+      createTask: await take(() =>
+        createTask(
+          store,
+          { title: "Bench task", description: "Created by the benchmark", source: "telegram" },
+          settings,
+        ),
+      ),
+      getTask: await take(() => getTask(store, seededTaskId(0))),
+      listTasks: await take(() => listTasks(store, { status: "pending", limit: 50 })),
+      patchTask: await take(() =>
+        updateTask(store, seededTaskId(0), { description: "Edited by the benchmark" }, settings),
+      ),
+    };
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,72 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface PgbenchResult {
+  tps: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  maxMs?: number;
+}
+
+/**
+ * Runs a pgbench script for `seconds` with `clients` connections (threads = cores) and reads the
+ * throughput from its summary and the latency percentiles from its per-transaction log.
+ * `connectEach` is `-C`: a new connection per transaction, what a Worker without a pool pays.
+ */
+export async function pgbench(
+  databaseUrl: string,
+  script: string,
+  options: { clients: number; seconds: number; connectEach?: boolean },
+): Promise<PgbenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), "ocs-pgbench-"));
+  try {
+    writeFileSync(join(dir, "script.sql"), script);
+    const args = [
+      "-n",
+      "-M",
+      "extended",
+      "-f",
+      join(dir, "script.sql"),
+      "-c",
+      String(options.clients),
+      "-j",
+      "2",
+      "-T",
+      String(options.seconds),
+      "-l",
+      `--log-prefix=${join(dir, "log")}`,
+      ...(options.connectEach ? ["-C"] : []),
+      databaseUrl,
+    ];
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile("pgbench", args, { cwd: dir, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`pgbench failed: ${stderr || err.message}`)) : resolve(stdout),
+      ),
+    );
+    const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1]);
+    if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${output}`);
+    const latencies = readLogs(dir);
+    return {
+      tps,
+      p50Ms: latencies ? latencies[Math.floor(latencies.length * 0.5)] : undefined,
+      p99Ms: latencies ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] : undefined,
+      maxMs: latencies?.at(-1),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Per-transaction logs: `client_id transaction_no time script_no time_epoch time_us`, time in µs. */
+function readLogs(dir: string) {
+  const samples: number[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.startsWith("log"))) {
+    for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
+      const us = Number(line.split(" ")[2]);
+      if (Number.isFinite(us) && line) samples.push(us / 1000);
+    }
+  }
+  return samples.length ? samples.sort((a, b) => a - b) : undefined;
+}
