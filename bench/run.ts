@@ -13,6 +13,7 @@ import { writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
 import { seedTasks, startApp, startDatabase } from "./lib/stack.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
+import { LIVE_VARS, livePath } from "./scenarios/live.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
@@ -60,6 +61,15 @@ try {
       await Promise.all([far.stop(), near.stop()]);
       await farPooler.stop();
       await proxy.stop();
+    }
+  }
+
+  if (wanted("live")) {
+    const app = await startApp(pooler.url, LIVE_VARS);
+    try {
+      report(await livePath({ quick, app }));
+    } finally {
+      await app.stop();
     }
   }
 
