@@ -14,6 +14,7 @@ import { writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
 import { seedTasks, startApp, startDatabase, startHello } from "./lib/stack.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
+import { LIVE_VARS, livePath } from "./scenarios/live.ts";
 import { rest } from "./scenarios/rest.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -72,6 +73,15 @@ try {
       report(await rest({ quick, direct, pooled, hello, databaseUrl: db.url, scripts }));
     } finally {
       await Promise.all([direct.stop(), pooled.stop(), hello.stop()]);
+    }
+  }
+
+  if (wanted("live")) {
+    const app = await startApp(pooler.url, LIVE_VARS);
+    try {
+      report(await livePath({ quick, app }));
+    } finally {
+      await app.stop();
     }
   }
 
