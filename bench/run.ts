@@ -13,6 +13,7 @@ import { writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
 import { seedTasks, startApp, startDatabase } from "./lib/stack.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
+import { edgeFootprint } from "./scenarios/footprint.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
@@ -62,6 +63,8 @@ try {
       await proxy.stop();
     }
   }
+
+  if (wanted("footprint")) report(await edgeFootprint({ quick, databaseUrl: pooler.url }));
 
   const elapsed = (Date.now() - startedAt) / 1000;
   writeResults({ machine: info, quick, elapsedSeconds: elapsed, results });
