@@ -14,6 +14,7 @@ import { writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
 import { seedTasks, startApp, startDatabase, startHello } from "./lib/stack.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
+import { edgeFootprint } from "./scenarios/footprint.ts";
 import { LIVE_VARS, livePath } from "./scenarios/live.ts";
 import { rest } from "./scenarios/rest.ts";
 
@@ -84,6 +85,8 @@ try {
       await app.stop();
     }
   }
+
+  if (wanted("footprint")) report(await edgeFootprint({ quick, databaseUrl: pooler.url }));
 
   const elapsed = (Date.now() - startedAt) / 1000;
   writeResults({ machine: info, quick, elapsedSeconds: elapsed, results });

@@ -17,11 +17,13 @@ const cell = (value: number | string | undefined) => (value === undefined ? "" :
 const number = (value: number | undefined) => (value === undefined ? "" : value.toLocaleString("en-US"));
 
 function table(rows: Row[]) {
-  const head = "| case | throughput | p50 ms | p99 ms | max ms | peak MiB | limit | ratio | note |";
-  const line = "|---|--:|--:|--:|--:|--:|---|--:|---|";
+  // Only the footprint scenario measures sizes; the column appears where it has values.
+  const sized = rows.some((r) => r.sizeKiB !== undefined);
+  const head = `| case |${sized ? " size KiB |" : ""} throughput | p50 ms | p99 ms | max ms | peak MiB | limit | ratio | note |`;
+  const line = `|---|${sized ? "--:|" : ""}--:|--:|--:|--:|--:|---|--:|---|`;
   const body = rows.map(
     (r) =>
-      `| ${cell(r.case)} | ${r.throughput === undefined ? "" : `${number(r.throughput)} ${r.unit ?? ""}`} | ${number(r.p50Ms)} | ${number(r.p99Ms)} | ${number(r.maxMs)} | ${number(r.peakMiB)} | ${cell(r.limit)} | ${number(r.ratio)} | ${cell(r.note)} |`,
+      `| ${cell(r.case)} |${sized ? ` ${number(r.sizeKiB)} |` : ""} ${r.throughput === undefined ? "" : `${number(r.throughput)} ${r.unit ?? ""}`} | ${number(r.p50Ms)} | ${number(r.p99Ms)} | ${number(r.maxMs)} | ${number(r.peakMiB)} | ${cell(r.limit)} | ${number(r.ratio)} | ${cell(r.note)} |`,
   );
   return [head, line, ...body].join("\n");
 }

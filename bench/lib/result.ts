@@ -11,6 +11,8 @@ export interface Row {
   maxMs?: number;
   /** Peak resident memory of the system under test (workerd), MiB. */
   peakMiB?: number;
+  /** Size of what is uploaded (the Worker bundle), KiB. */
+  sizeKiB?: number;
   /** The limit's name and its value in the same unit as the ratio's numerator. */
   limit: string;
   /** measured ÷ limit for throughput (1 = at the limit), limit ÷ measured… as stated in `ratioMeaning`. */

@@ -26,19 +26,25 @@ function benchConfig() {
 }
 
 /** The whole Worker (API, room, cron) under `wrangler dev`, its Hyperdrive binding pointed at `databaseUrl`. */
-export function startApp(databaseUrl: string, vars: Record<string, string> = {}): Promise<RunningWorker> {
+export function startApp(
+  databaseUrl: string,
+  vars: Record<string, string> = {},
+  pollMs?: number,
+): Promise<RunningWorker> {
   return startWranglerDev({
     databaseUrl,
     flags: ["--config", benchConfig(), "--log-level=warn"],
     vars: { ADMIN_TOKEN, LOG_LEVEL: "warn", ...vars },
+    pollMs,
   });
 }
 
 /** bench/hello: a bare Hono Worker answering a constant JSON, the runtime's ceiling on this machine. */
-export function startHello(): Promise<RunningWorker> {
+export function startHello(pollMs?: number): Promise<RunningWorker> {
   return startWranglerDev({
     databaseUrl: "postgres://unused:unused@127.0.0.1:1/unused",
     flags: ["--config", `${root}bench/hello/wrangler.toml`, "--log-level=warn"],
+    pollMs,
   });
 }
 
