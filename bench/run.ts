@@ -90,7 +90,7 @@ try {
 
   const elapsed = (Date.now() - startedAt) / 1000;
   writeResults({ machine: info, quick, elapsedSeconds: elapsed, results });
-  console.log(`\ndone in ${elapsed.toFixed(0)} s; bench/RESULTS.md and bench/latency.svg written`);
+  console.log(`\ndone in ${elapsed.toFixed(0)} s; bench/RESULTS${quick ? "-quick" : ""}.md written`);
 } finally {
   for (const stop of cleanup) await stop().catch((err) => console.error(err));
 }

@@ -40,9 +40,11 @@ function commit() {
   }
 }
 
-/** bench/RESULTS.md (tables, notes, and bench/history.md's before/after log), bench/latency.svg, RESULTS.json. */
+/** bench/RESULTS.md (tables, notes, and bench/history.md's before/after log), bench/latency.svg, RESULTS.json; -quick variants for BENCH_QUICK=1. */
 export function writeResults(run: Run) {
-  writeFileSync(`${dir}RESULTS.json`, `${JSON.stringify(run, null, 2)}\n`);
+  // A smoke run never overwrites the committed full results.
+  const suffix = run.quick ? "-quick" : "";
+  writeFileSync(`${dir}RESULTS${suffix}.json`, `${JSON.stringify(run, null, 2)}\n`);
   const m = run.machine;
   const parts = [
     "# Benchmark results",
@@ -52,7 +54,7 @@ export function writeResults(run: Run) {
     "Every limit was measured in the same run on the same machine; absolute numbers drift between runs, the ratios much less.",
     "Rerun: `npm run bench` (all scenarios, under ten minutes), `BENCH_QUICK=1 npm run bench` (smoke run), `BENCH_ONLY=edge,rest npm run bench` (a subset).",
     "",
-    "![latency percentiles](latency.svg)",
+    `![latency percentiles](latency${suffix}.svg)`,
   ];
   for (const result of run.results) {
     parts.push("", `## ${result.title}`, "", `Ratio: ${result.ratioMeaning}.`, "", table(result.rows));
@@ -60,6 +62,6 @@ export function writeResults(run: Run) {
   }
   const history = `${dir}history.md`;
   if (existsSync(history)) parts.push("", readFileSync(history, "utf8").trim());
-  writeFileSync(`${dir}RESULTS.md`, `${parts.join("\n")}\n`);
-  writeFileSync(`${dir}latency.svg`, latencyChart(run.results));
+  writeFileSync(`${dir}RESULTS${suffix}.md`, `${parts.join("\n")}\n`);
+  writeFileSync(`${dir}latency${suffix}.svg`, latencyChart(run.results));
 }
