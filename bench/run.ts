@@ -12,7 +12,9 @@ import { hasPgbouncer, startPgbouncer } from "./lib/pgbouncer.ts";
 import { writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
 import { seedTasks, startApp, startDatabase } from "./lib/stack.ts";
+import { catchUp } from "./scenarios/catchup.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
+import { reminderScan } from "./scenarios/scan.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
@@ -62,6 +64,9 @@ try {
       await proxy.stop();
     }
   }
+
+  if (wanted("catchup")) report(await catchUp({ quick, db, databaseUrl: pooler.url }));
+  if (wanted("scan")) report(await reminderScan({ quick, db, databaseUrl: pooler.url }));
 
   const elapsed = (Date.now() - startedAt) / 1000;
   writeResults({ machine: info, quick, elapsedSeconds: elapsed, results });
