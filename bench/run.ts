@@ -13,10 +13,12 @@ import { hasPgbouncer, startPgbouncer } from "./lib/pgbouncer.ts";
 import { writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
 import { seedTasks, startApp, startDatabase, startHello } from "./lib/stack.ts";
+import { catchUp } from "./scenarios/catchup.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
 import { edgeFootprint } from "./scenarios/footprint.ts";
 import { LIVE_VARS, livePath } from "./scenarios/live.ts";
 import { rest } from "./scenarios/rest.ts";
+import { reminderScan } from "./scenarios/scan.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
@@ -86,6 +88,8 @@ try {
     }
   }
 
+  if (wanted("catchup")) report(await catchUp({ quick, db, databaseUrl: pooler.url }));
+  if (wanted("scan")) report(await reminderScan({ quick, db, databaseUrl: pooler.url }));
   if (wanted("footprint")) report(await edgeFootprint({ quick, databaseUrl: pooler.url }));
 
   const elapsed = (Date.now() - startedAt) / 1000;

@@ -4,6 +4,7 @@ import { migrateDatabase } from "../../scripts/lib/migrate.ts";
 import { type RunningDatabase, startThrowawayPostgres } from "../../scripts/lib/postgres.ts";
 import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler.ts";
 import { API_SCOPES } from "../../worker/db/schema/api-keys.ts";
+import { trackStatementsIn } from "./statements.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 export const ADMIN_TOKEN = "bench-admin-token-not-a-secret";
@@ -25,17 +26,21 @@ function benchConfig() {
   return path;
 }
 
-/** The whole Worker (API, room, cron) under `wrangler dev`, its Hyperdrive binding pointed at `databaseUrl`. */
+/**
+ * The whole Worker (API, room, cron) under `wrangler dev`, its Hyperdrive binding pointed at `databaseUrl`.
+ * wrangler drops the Worker's `console.log` lines below `logLevel` "log"; a scenario that reads them
+ * (the scan's report) asks for that. `pollMs` is how often /health is tried while it starts.
+ */
 export function startApp(
   databaseUrl: string,
   vars: Record<string, string> = {},
-  pollMs?: number,
+  options: { logLevel?: "warn" | "log"; pollMs?: number } = {},
 ): Promise<RunningWorker> {
   return startWranglerDev({
     databaseUrl,
-    flags: ["--config", benchConfig(), "--log-level=warn"],
+    flags: ["--config", benchConfig(), `--log-level=${options.logLevel ?? "warn"}`],
     vars: { ADMIN_TOKEN, LOG_LEVEL: "warn", ...vars },
-    pollMs,
+    pollMs: options.pollMs,
   });
 }
 
@@ -54,11 +59,20 @@ export interface BenchDatabase extends RunningDatabase {
   sql: postgres.Sql;
 }
 
-/** A throwaway PostgreSQL with synchronous commit on (as in production), migrated. */
+/**
+ * A throwaway PostgreSQL with synchronous commit on (as in production), migrated. pg_stat_statements
+ * is loaded (it can only be loaded at start) but tracks nothing until a scenario turns it on
+ * (lib/statements.ts), so it does not slow the scenarios that do not read it.
+ */
 export async function startDatabase(): Promise<BenchDatabase> {
-  const database = await startThrowawayPostgres({ durable: true });
+  const database = await startThrowawayPostgres({
+    durable: true,
+    settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track_planning": "on" },
+  });
   await migrateDatabase(database.url);
   const sql = postgres(database.url, { max: 4, onnotice: () => {} });
+  await sql`create extension if not exists pg_stat_statements`;
+  await trackStatementsIn(sql, false);
   return {
     ...database,
     port: Number(new URL(database.url).port),

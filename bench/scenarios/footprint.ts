@@ -53,7 +53,7 @@ export async function edgeFootprint(ctx: FootprintContext): Promise<ScenarioResu
   const app: Measured = {
     name: "app",
     build: await buildWorker(),
-    start: () => startApp(ctx.databaseUrl, {}, POLL_MS),
+    start: () => startApp(ctx.databaseUrl, {}, { pollMs: POLL_MS }),
     ...empty(),
   };
   const hello: Measured = {

@@ -45,9 +45,12 @@ function asClusterOwner(cmd: string, args: string[]) {
 /**
  * A throwaway PostgreSQL cluster in a temporary directory, tuned for speed. `durable` keeps
  * synchronous commit, so a commit survives the server being killed (fault tests need that; fsync
- * stays off, which only matters if the machine itself crashes).
+ * stays off, which only matters if the machine itself crashes). `settings` are further server
+ * settings (`-c name=value`), such as libraries only loadable at start.
  */
-export async function startThrowawayPostgres(options: { durable?: boolean } = {}): Promise<RunningDatabase> {
+export async function startThrowawayPostgres(
+  options: { durable?: boolean; settings?: Record<string, string> } = {},
+): Promise<RunningDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "ocs-pg-"));
   if (process.getuid?.() === 0) {
     const ids = execFileSync("id", ["-u", "postgres"]).toString().trim();
@@ -76,6 +79,7 @@ export async function startThrowawayPostgres(options: { durable?: boolean } = {}
     "-c full_page_writes=off",
     "-c max_connections=300",
     "-c timezone=UTC",
+    ...Object.entries(options.settings ?? {}).map(([name, value]) => `-c ${name}=${value}`),
   ].join(" ");
   const start = () =>
     asClusterOwner("pg_ctl", ["-D", data, "-o", serverOptions, "-l", join(dir, "server.log"), "-w", "start"]);
