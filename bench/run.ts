@@ -12,7 +12,7 @@ import { machine } from "./lib/machine.ts";
 import { hasPgbouncer, startPgbouncer } from "./lib/pgbouncer.ts";
 import { writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
-import { seedTasks, startApp, startDatabase, startHello } from "./lib/stack.ts";
+import { seedTasks, startApp, startDatabase } from "./lib/stack.ts";
 import { catchUp } from "./scenarios/catchup.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
 import { edgeFootprint } from "./scenarios/footprint.ts";
@@ -39,9 +39,11 @@ console.log(
 );
 console.log(`         ${info.postgres}, ${info.pgbouncer}, load ${info.load}${quick ? ", BENCH_QUICK=1" : ""}`);
 
+let lastReport = Date.now();
 function report(result: ScenarioResult) {
   results.push(result);
-  console.log(`\n${result.title}`);
+  console.log(`\n${result.title} (${Math.round((Date.now() - lastReport) / 1000)} s)`);
+  lastReport = Date.now();
   for (const row of result.rows) console.log(`  ${JSON.stringify(row)}`);
 }
 
@@ -71,12 +73,7 @@ try {
 
   if (wanted("rest")) {
     const scripts = await captureHandlerSql(db.url);
-    const [direct, pooled, hello] = [await startApp(db.url), await startApp(pooler.url), await startHello()];
-    try {
-      report(await rest({ quick, direct, pooled, hello, databaseUrl: db.url, scripts }));
-    } finally {
-      await Promise.all([direct.stop(), pooled.stop(), hello.stop()]);
-    }
+    report(await rest({ quick, databaseUrl: db.url, poolerUrl: pooler.url, scripts }));
   }
 
   if (wanted("live")) {

@@ -35,7 +35,11 @@ export async function triggerCron(worker: RunningWorker, runs = 1) {
   await Promise.all(
     Array.from({ length: runs }, async () => {
       const res = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`);
-      if (res.status !== 200) throw new Error(`scheduled run failed: ${res.status} ${await res.text()}`);
+      if (res.status !== 200) {
+        throw new Error(
+          `scheduled run failed: ${res.status} ${await res.text()}; the Worker said:\n${worker.output().slice(from).slice(-3000)}`,
+        );
+      }
     }),
   );
   const wallMs = Date.now() - started;

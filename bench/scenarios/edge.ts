@@ -22,7 +22,7 @@ const AUTHS: Auth[] = ["admin token", "API key", "API key, first use", "API key 
  * one cost an edge deployment cannot hide. The limit is one round trip per consistent read or write.
  */
 export async function edgeDistance(ctx: EdgeContext): Promise<ScenarioResult> {
-  const samples = ctx.quick ? 3 : 15;
+  const samples = ctx.quick ? 3 : 9;
   const rtt = 2 * ctx.delayMs;
   const warmKey = { edge: await createApiKey(ctx.edgeUrl), local: await createApiKey(ctx.localUrl) };
   const rows: Row[] = [];

@@ -48,8 +48,8 @@ const kib = (bytes: number) => round(bytes / KiB, 1)!;
  * 1 s limit, each beside a bare Hono Worker (bench/hello) built and measured the same way.
  */
 export async function edgeFootprint(ctx: FootprintContext): Promise<ScenarioResult> {
-  const runs = ctx.quick ? 2 : 5;
-  const coldRuns = ctx.quick ? 1 : 3;
+  const runs = ctx.quick ? 2 : 3;
+  const coldRuns = ctx.quick ? 1 : 2;
   const app: Measured = {
     name: "app",
     build: await buildWorker(),

@@ -1,21 +1,17 @@
-import type { RunningWorker } from "../../scripts/lib/wrangler.ts";
 import { ENDPOINTS, type Endpoint } from "../lib/endpoints.ts";
 import type { HandlerScripts } from "../lib/handler-sql.ts";
 import { load } from "../lib/http-load.ts";
 import { sampleMemory } from "../lib/memory.ts";
 import { pgbench } from "../lib/pgbench.ts";
 import { type Row, round, type ScenarioResult } from "../lib/result.ts";
-import { ADMIN_TOKEN } from "../lib/stack.ts";
+import { ADMIN_TOKEN, startApp, startHello } from "../lib/stack.ts";
 
 export interface RestContext {
   quick: boolean;
-  /** The app with its Hyperdrive binding straight at Postgres (what `wrangler dev` does locally). */
-  direct: RunningWorker;
-  /** The app behind PgBouncer in transaction mode, the stand-in for Hyperdrive's pool. */
-  pooled: RunningWorker;
-  /** bench/hello: a constant JSON, no database. */
-  hello: RunningWorker;
+  /** Postgres itself: the direct path, and where pgbench runs. */
   databaseUrl: string;
+  /** PgBouncer in transaction mode in front of it, the stand-in for Hyperdrive's pool. */
+  poolerUrl: string;
   scripts: HandlerScripts;
 }
 
@@ -33,82 +29,98 @@ const CASES: [keyof HandlerScripts, Endpoint][] = [
  */
 export async function rest(ctx: RestContext): Promise<ScenarioResult> {
   const seconds = ctx.quick ? 2 : 5;
-  const warmupSeconds = ctx.quick ? 1 : 1;
+  const warmupSeconds = 1;
+  const dbSeconds = ctx.quick ? 2 : 3;
   const concurrencies = ctx.quick ? [32] : [32, 256];
   const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const rows: Row[] = [];
   const notes: string[] = [];
 
   for (const connections of concurrencies) {
-    const memory = sampleMemory(ctx.hello.pid);
-    const hello = await load(
-      ctx.hello.url,
-      { name: "GET / (constant JSON)", method: "GET", path: () => "/", status: 200 },
-      {
-        connections,
-        seconds,
-        warmupSeconds,
-        headers: {},
-      },
-    );
-    rows.push({
-      scenario: "1 REST",
-      case: `limit (a): constant-JSON Worker, ${connections} conn`,
-      throughput: round(hello.rps, 0),
-      unit: "req/s",
-      p50Ms: hello.p50Ms,
-      p99Ms: hello.p99Ms,
-      maxMs: hello.maxMs,
-      peakMiB: round(memory.stop(), 0),
-      limit: "—",
-    });
+    // Fresh Workers for each concurrency: workerd under wrangler dev keeps growing with every request
+    // it serves (the bare Hono Worker too), and a bloated process would tax the next level.
+    const [direct, pooled, helloWorker] = [
+      await startApp(ctx.databaseUrl),
+      await startApp(ctx.poolerUrl),
+      await startHello(),
+    ];
+    try {
+      const memory = sampleMemory(helloWorker.pid);
+      const hello = await load(
+        helloWorker.url,
+        { name: "GET / (constant JSON)", method: "GET", path: () => "/", status: 200 },
+        {
+          connections,
+          seconds,
+          warmupSeconds,
+          headers: {},
+        },
+      );
+      rows.push({
+        scenario: "1 REST",
+        case: `limit (a): constant-JSON Worker, ${connections} conn`,
+        throughput: round(hello.rps, 0),
+        unit: "req/s",
+        p50Ms: hello.p50Ms,
+        p99Ms: hello.p99Ms,
+        maxMs: hello.maxMs,
+        peakMiB: round(memory.stop(), 0),
+        limit: "—",
+      });
 
-    for (const [script, endpoint] of CASES) {
-      const [pooledDb, perConnection] = [
-        await pgbench(ctx.databaseUrl, ctx.scripts[script], { clients: connections, seconds }),
-        await pgbench(ctx.databaseUrl, ctx.scripts[script], { clients: connections, seconds, connectEach: true }),
-      ];
-      for (const [label, result] of [
-        ["pgbench, pooled", pooledDb],
-        ["pgbench -C, connection per transaction", perConnection],
-      ] as const) {
-        rows.push({
-          scenario: "1 REST",
-          case: `limit (b): ${endpoint.name} SQL, ${label}, ${connections} conn`,
-          throughput: round(result.tps, 0),
-          unit: "tx/s",
-          p50Ms: round(result.p50Ms, 2),
-          p99Ms: round(result.p99Ms, 2),
-          maxMs: round(result.maxMs, 1),
-          limit: "—",
-        });
-      }
-      for (const [path, worker] of [
-        ["direct", ctx.direct],
-        ["pooled (PgBouncer)", ctx.pooled],
-      ] as const) {
-        const memory = sampleMemory(worker.pid);
-        const result = await load(worker.url, endpoint, { connections, seconds, warmupSeconds, headers });
-        if (result.unexpected > 0 || result.errors > 0) {
-          notes.push(
-            `${endpoint.name} ${path} at ${connections} connections: ${result.unexpected} unexpected statuses, ${result.errors} errors/timeouts.`,
-          );
+      for (const [script, endpoint] of CASES) {
+        const [pooledDb, perConnection] = [
+          await pgbench(ctx.databaseUrl, ctx.scripts[script], { clients: connections, seconds: dbSeconds }),
+          await pgbench(ctx.databaseUrl, ctx.scripts[script], {
+            clients: connections,
+            seconds: dbSeconds,
+            connectEach: true,
+          }),
+        ];
+        for (const [label, result] of [
+          ["pgbench, pooled", pooledDb],
+          ["pgbench -C, connection per transaction", perConnection],
+        ] as const) {
+          rows.push({
+            scenario: "1 REST",
+            case: `limit (b): ${endpoint.name} SQL, ${label}, ${connections} conn`,
+            throughput: round(result.tps, 0),
+            unit: "tx/s",
+            p50Ms: round(result.p50Ms, 2),
+            p99Ms: round(result.p99Ms, 2),
+            maxMs: round(result.maxMs, 1),
+            limit: "—",
+          });
         }
-        const tighter = Math.min(hello.rps, pooledDb.tps);
-        rows.push({
-          scenario: "1 REST",
-          case: `${endpoint.name}, ${path}, ${connections} conn`,
-          throughput: round(result.rps, 0),
-          unit: "req/s",
-          p50Ms: result.p50Ms,
-          p99Ms: result.p99Ms,
-          maxMs: result.maxMs,
-          peakMiB: round(memory.stop(), 0),
-          limit: tighter === hello.rps ? "constant-JSON Worker" : "pgbench, pooled",
-          ratio: round(result.rps / tighter, 3),
-          note: `${round(result.rps / hello.rps, 3)} of the runtime's ceiling, ${round(result.rps / pooledDb.tps, 3)} of pgbench pooled, ${round(result.rps / perConnection.tps, 3)} of pgbench -C`,
-        });
+        for (const [path, worker] of [
+          ["direct", direct],
+          ["pooled (PgBouncer)", pooled],
+        ] as const) {
+          const memory = sampleMemory(worker.pid);
+          const result = await load(worker.url, endpoint, { connections, seconds, warmupSeconds, headers });
+          if (result.unexpected > 0 || result.errors > 0) {
+            notes.push(
+              `${endpoint.name} ${path} at ${connections} connections: ${result.unexpected} unexpected statuses, ${result.errors} errors/timeouts.`,
+            );
+          }
+          const tighter = Math.min(hello.rps, pooledDb.tps);
+          rows.push({
+            scenario: "1 REST",
+            case: `${endpoint.name}, ${path}, ${connections} conn`,
+            throughput: round(result.rps, 0),
+            unit: "req/s",
+            p50Ms: result.p50Ms,
+            p99Ms: result.p99Ms,
+            maxMs: result.maxMs,
+            peakMiB: round(memory.stop(), 0),
+            limit: tighter === hello.rps ? "constant-JSON Worker" : "pgbench, pooled",
+            ratio: round(result.rps / tighter, 3),
+            note: `${round(result.rps / hello.rps, 3)} of the runtime's ceiling, ${round(result.rps / pooledDb.tps, 3)} of pgbench pooled, ${round(result.rps / perConnection.tps, 3)} of pgbench -C`,
+          });
+        }
       }
+    } finally {
+      await Promise.all([direct.stop(), pooled.stop(), helloWorker.stop()]);
     }
   }
   notes.push(

@@ -86,8 +86,8 @@ async function runUntilDone(app: RunningWorker) {
  * statement alone in pgbench.
  */
 export async function reminderScan(ctx: ScanContext): Promise<ScenarioResult> {
-  const notDue = ctx.quick ? 20_000 : 1_000_000;
-  const due = ctx.quick ? 2_000 : 100_000;
+  const notDue = Number(process.env.BENCH_SCAN_NOT_DUE) || (ctx.quick ? 20_000 : 1_000_000);
+  const due = Number(process.env.BENCH_SCAN_DUE) || (ctx.quick ? 2_000 : 100_000);
   const sql = ctx.db.sql;
   const batch = SCAN_SHIPPED.batchSize;
   const fakes = await startFakeProviders();

@@ -9,6 +9,8 @@ export interface RunningWorker {
   url: string;
   /** The process group wrangler and its workerd run in. */
   pid: number;
+  /** wrangler's DevTools endpoint for the Worker (CPU profiles: bench/profile.ts). */
+  inspectorUrl: string;
   /** Everything wrangler printed so far (the Worker's logs included). */
   output(): string;
   stop(): Promise<void>;
@@ -82,7 +84,8 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   while (Date.now() < deadline && child.exitCode === null) {
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, pid: child.pid!, output: () => output, stop };
+      if ((await fetch(`${url}/health`)).ok)
+        return { url, pid: child.pid!, inspectorUrl: `http://127.0.0.1:${inspectorPort}`, output: () => output, stop };
     } catch {
       // not listening yet
     }

@@ -1,0 +1,102 @@
+/**
+ * `npm run bench:profile` (BENCH_ENDPOINT=createTask|getTask|listTasks|patchTask|…, default
+ * getTask): a CPU profile of the Worker while autocannon loads one endpoint, through wrangler's
+ * DevTools endpoint. Prints where the isolate's time goes, by package and by function: the tool
+ * for finding the gap between an endpoint and the constant-JSON Worker in scenario 1.
+ */
+import WebSocket from "ws";
+import { ENDPOINTS, SEEDED } from "./lib/endpoints.ts";
+import { load } from "./lib/http-load.ts";
+import { startPgbouncer } from "./lib/pgbouncer.ts";
+import { ADMIN_TOKEN, seedTasks, startApp, startDatabase } from "./lib/stack.ts";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+}
+
+const name = (process.env.BENCH_ENDPOINT ?? "getTask") as keyof typeof ENDPOINTS;
+const endpoint = ENDPOINTS[name];
+if (!endpoint) throw new Error(`BENCH_ENDPOINT must be one of ${Object.keys(ENDPOINTS).join(", ")}`);
+
+/** The package a script belongs to, or the project folder for our own code. */
+const owner = (url: string) => {
+  if (!url) return "(runtime)";
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  const own = /\/(worker|party|client)\//.exec(url);
+  return own ? `${own[1]}/` : url.replace(/^.*\//, "");
+};
+
+async function devtools(inspectorUrl: string) {
+  const targets = (await (await fetch(`${inspectorUrl}/json`)).json()) as { webSocketDebuggerUrl: string }[];
+  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  let id = 0;
+  const pending = new Map<number, (result: any) => void>();
+  socket.on("message", (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  const send = (method: string, params: object = {}) =>
+    new Promise<any>((resolve) => {
+      pending.set(++id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  return { send, close: () => socket.close() };
+}
+
+const db = await startDatabase();
+const pooler = await startPgbouncer({ host: "127.0.0.1", port: db.port });
+await seedTasks(db.sql, SEEDED + 20_000);
+const app = await startApp(pooler.url);
+try {
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  await load(app.url, endpoint, { connections: 16, seconds: 2, headers });
+  const inspector = await devtools(app.inspectorUrl);
+  await inspector.send("Profiler.enable");
+  await inspector.send("Profiler.setSamplingInterval", { interval: 200 });
+  await inspector.send("Profiler.start");
+  const result = await load(app.url, endpoint, { connections: 16, seconds: 5, headers });
+  const { profile } = (await inspector.send("Profiler.stop")) as { profile: Profile };
+  inspector.close();
+
+  const totalMs = (profile.endTime - profile.startTime) / 1000;
+  const perSample = totalMs / profile.samples.length;
+  const byPackage = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const ms = (node.hitCount ?? 0) * perSample;
+    if (ms === 0) continue;
+    const pkg = owner(node.callFrame.url);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
+    const fn = `${node.callFrame.functionName || "(anonymous)"} ${pkg}:${node.callFrame.lineNumber + 1}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+  }
+  const requests = result.rps * 5;
+  const top = (map: Map<string, number>, n: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(
+        ([key, ms]) =>
+          `  ${((ms / totalMs) * 100).toFixed(1).padStart(5)} %  ${(ms / requests).toFixed(3)} ms/req  ${key}`,
+      )
+      .join("\n");
+  console.log(
+    `${endpoint.name}: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms} ms, ${Math.round(requests)} requests profiled`,
+  );
+  console.log(`\nself time by package (idle = the isolate waiting on I/O):\n${top(byPackage, 15)}`);
+  console.log(`\nself time by function:\n${top(byFunction, 30)}`);
+} finally {
+  await app.stop();
+  await pooler.stop();
+  await db.stop();
+}
