@@ -46,7 +46,8 @@ export function latencyChart(results: ScenarioResult[]) {
     );
   }
   const width = labelWidth + plotWidth + 120;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 20}" font-family="sans-serif" font-size="11">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 20}" font-family="sans-serif" font-size="11" role="img" aria-labelledby="title">
+<title id="title">Latency percentiles of every benchmark case, p50 and p99, log scale</title>
 <rect width="100%" height="100%" fill="white"/>
 <text x="4" y="14" font-size="13" font-weight="bold">Latency percentiles: p50 (blue) and p99 (orange), log scale</text>
 ${ticks.join("\n")}
