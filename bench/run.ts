@@ -10,7 +10,7 @@ import { SEEDED } from "./lib/endpoints.ts";
 import { captureHandlerSql } from "./lib/handler-sql.ts";
 import { machine } from "./lib/machine.ts";
 import { hasPgbouncer, startPgbouncer } from "./lib/pgbouncer.ts";
-import { writeResults } from "./lib/report.ts";
+import { currentCommit, writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
 import { seedTasks, startApp, startDatabase } from "./lib/stack.ts";
 import { catchUp } from "./scenarios/catchup.ts";
@@ -34,6 +34,7 @@ const cleanup: (() => Promise<void>)[] = [];
 const results: ScenarioResult[] = [];
 const startedAt = Date.now();
 const info = machine();
+const commit = currentCommit();
 console.log(
   `machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, Node ${info.node}, workerd ${info.workerd}`,
 );
@@ -90,7 +91,7 @@ try {
   if (wanted("footprint")) report(await edgeFootprint({ quick, databaseUrl: pooler.url }));
 
   const elapsed = (Date.now() - startedAt) / 1000;
-  writeResults({ machine: info, quick, elapsedSeconds: elapsed, results });
+  writeResults({ machine: info, commit, quick, elapsedSeconds: elapsed, results });
   console.log(`\ndone in ${elapsed.toFixed(0)} s; bench/RESULTS${quick ? "-quick" : ""}.md written`);
 } finally {
   for (const stop of cleanup) await stop().catch((err) => console.error(err));

@@ -6,8 +6,10 @@ import type { Row, ScenarioResult } from "./result.ts";
 
 const dir = new URL("..", import.meta.url).pathname;
 
-interface Run {
+export interface Run {
   machine: ReturnType<typeof machine>;
+  /** The commit measured, taken when the run started. */
+  commit: string;
   quick: boolean;
   elapsedSeconds: number;
   results: ScenarioResult[];
@@ -28,7 +30,8 @@ function table(rows: Row[]) {
   return [head, line, ...body].join("\n");
 }
 
-function commit() {
+/** HEAD, marked when tracked files differ from it: the code a run measures. */
+export function currentCommit() {
   try {
     const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: dir }).toString().trim();
     const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: dir })
@@ -49,7 +52,7 @@ export function writeResults(run: Run) {
   const parts = [
     "# Benchmark results",
     "",
-    `Written by \`${run.quick ? "BENCH_QUICK=1 " : ""}npm run bench\` on ${new Date().toISOString().slice(0, 16)}Z at commit ${commit()}, in ${Math.round(run.elapsedSeconds)} s.`,
+    `Written by \`${run.quick ? "BENCH_QUICK=1 " : ""}npm run bench\` on ${new Date().toISOString().slice(0, 16)}Z at commit ${run.commit}, in ${Math.round(run.elapsedSeconds)} s.`,
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, workerd ${m.workerd} (wrangler ${m.wrangler}), ${m.postgres}, ${m.pgbouncer}; load average at the start ${m.load}.`,
     "Every limit was measured in the same run on the same machine; absolute numbers drift between runs, the ratios much less.",
     "Rerun: `npm run bench` (all scenarios, under ten minutes), `BENCH_QUICK=1 npm run bench` (smoke run), `BENCH_ONLY=edge,rest npm run bench` (a subset).",

@@ -43,9 +43,9 @@ export const reminders = pgTable(
       sql`${t.offset_minutes} between -${sql.raw(String(OFFSET_MINUTES_MAX))} and ${sql.raw(String(OFFSET_MINUTES_MAX))}`,
     ),
     // GET /reminders?task_id=… and the cascade when a task is deleted.
-    index("reminders_task_idx").on(t.task_id, t.created_at.desc(), t.id.desc()),
+    index("reminders_task_idx").on(t.task_id, t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /reminders without filters: newest first, keyset-paginated on (created_at, id).
-    index("reminders_created_idx").on(t.created_at.desc(), t.id.desc()),
+    index("reminders_created_idx").on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // The due scan: its cost follows the number of armed reminders, not the table's size.
     index("reminders_due_idx").on(t.next_attempt_at).where(sql`${t.status} = 'scheduled'`),
   ],

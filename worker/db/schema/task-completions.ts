@@ -24,7 +24,7 @@ export const taskCompletions = pgTable(
   },
   (t) => [
     // GET /tasks/{id}/completions, newest first; and the cascade when a task is deleted.
-    index("task_completions_task_idx").on(t.task_id, t.completed_at.desc(), t.id.desc()),
+    index("task_completions_task_idx").on(t.task_id, t.completed_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 

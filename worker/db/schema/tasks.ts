@@ -48,9 +48,9 @@ export const tasks = pgTable(
       sql`${t.rrule} is null or (${t.due_time} is not null and ${t.occurrence} >= 1 and ${t.occurrence_local} is not null)`,
     ),
     // GET /tasks without filters: newest first, keyset-paginated on (created_at, id).
-    index("tasks_created_idx").on(t.created_at.desc(), t.id.desc()),
+    index("tasks_created_idx").on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /tasks?status=…: the filter agents use most ("what is pending?").
-    index("tasks_status_created_idx").on(t.status, t.created_at.desc(), t.id.desc()),
+    index("tasks_status_created_idx").on(t.status, t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /tasks?due_before=…&due_after=…: range scans on due time; tasks without one never match.
     index("tasks_due_idx").on(t.due_time).where(sql`${t.due_time} is not null`),
   ],
