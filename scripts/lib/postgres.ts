@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { BatchQueue } from "./pglite-batch-queue";
 
 /** A database the dev server or the tests started, and how to stop it. */
 export interface RunningDatabase {
@@ -113,6 +114,9 @@ export async function startEmbeddedPostgres(
   const port = options.port ?? (await freePort());
   // PGlite is one session; the server multiplexes connections onto it, keeping transactions whole.
   const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 50 });
+  // Replaces the server's private queue, which interleaves batches (see BatchQueue); every connection
+  // is created after start() and reads the queue from the server then.
+  (server as unknown as { queryQueue: BatchQueue }).queryQueue = new BatchQueue(db);
   await server.start();
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,

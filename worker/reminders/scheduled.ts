@@ -24,7 +24,9 @@ export const scanReminders: ExportedHandlerScheduledHandler<ScanEnv> = (controll
       .then(
         (report) => log(undefined, "info", "reminder scan", { cron: controller.cron, ...report }),
         (err: Error) => {
-          log(undefined, "error", "reminder scan failed", { cron: controller.cron, error: err.message });
+          // drizzle puts the database's own message in `cause`.
+          const cause = (err as { cause?: { message?: string } }).cause?.message;
+          log(undefined, "error", "reminder scan failed", { cron: controller.cron, error: err.message, cause });
           throw err;
         },
       )
