@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import postgres from "postgres";
 import { migrateDatabase } from "../../scripts/lib/migrate.ts";
 import { type RunningDatabase, startThrowawayPostgres } from "../../scripts/lib/postgres.ts";
@@ -22,7 +22,9 @@ function benchConfig() {
     "simple = { limit = 1000000000, period = 60 }",
   );
   if (lifted === original) throw new Error("wrangler.toml: the [[ratelimits]] line the bench lifts was not found");
-  writeFileSync(path, lifted);
+  // Written only when it changes: a running `wrangler dev` watches its config and restarts on any
+  // write, refusing connections meanwhile (a second Worker starting would knock out the first).
+  if (!existsSync(path) || readFileSync(path, "utf8") !== lifted) writeFileSync(path, lifted);
   return path;
 }
 
