@@ -8,10 +8,10 @@
  */
 import { cpus, loadavg } from "node:os";
 import postgres from "postgres";
-import { providerVars, triggerCron } from "../bench/lib/cron.ts";
+import { triggerCron } from "../bench/lib/cron.ts";
 import { deliveredTo, explainClaim, loadDue, loadNotDue } from "../bench/lib/reminders.ts";
 import { unloadReminders } from "../test/bulk.ts";
-import { startFakeProviders } from "../test/setup/fakes.ts";
+import { providerVars, startFakeProviders } from "../test/setup/fakes.ts";
 import type { ScanReport } from "../worker/reminders/scan.ts";
 import { migrateDatabase } from "./lib/migrate.ts";
 import { hasPostgresBinaries, startThrowawayPostgres } from "./lib/postgres.ts";

@@ -1,18 +1,5 @@
 import type { RunningWorker } from "../../scripts/lib/wrangler.ts";
-import { FAKE_TOKENS, FAKE_WHATSAPP_PHONE_NUMBER_ID, type FakeProviders } from "../../test/setup/fakes.ts";
 import type { ScanReport } from "../../worker/reminders/scan.ts";
-
-/** Worker settings that send Telegram and WhatsApp deliveries to the fakes (and none to a gateway). */
-export function providerVars(fakes: FakeProviders): Record<string, string> {
-  return {
-    TELEGRAM_API_BASE: fakes.urls.telegram,
-    TELEGRAM_BOT_TOKEN: FAKE_TOKENS.telegram,
-    WHATSAPP_API_BASE: fakes.urls.whatsapp,
-    WHATSAPP_TOKEN: FAKE_TOKENS.whatsapp,
-    WHATSAPP_PHONE_NUMBER_ID: FAKE_WHATSAPP_PHONE_NUMBER_ID,
-    OPENCLAW_HOOKS_URL: "",
-  };
-}
 
 /** The scan reports (the Worker logs one per run) that appeared in `worker`'s output after `from`. */
 function reportsSince(worker: RunningWorker, from: number) {

@@ -1,8 +1,8 @@
 import { cpus } from "node:os";
 import type { RunningWorker } from "../../scripts/lib/wrangler.ts";
 import { unloadReminders } from "../../test/bulk.ts";
-import { startFakeProviders } from "../../test/setup/fakes.ts";
-import { providerVars, triggerCron } from "../lib/cron.ts";
+import { providerVars, startFakeProviders } from "../../test/setup/fakes.ts";
+import { triggerCron } from "../lib/cron.ts";
 import { sampleMemory } from "../lib/memory.ts";
 import { pgbench } from "../lib/pgbench.ts";
 import {

@@ -2,7 +2,7 @@ import postgres from "postgres";
 import { expect, inject, it } from "vitest";
 import { createApiClient, unwrap } from "../../client/api";
 import { startWranglerDev } from "../../scripts/lib/wrangler.ts";
-import { FAKE_TOKENS, FAKE_WHATSAPP_PHONE_NUMBER_ID } from "../setup/fakes.ts";
+import { providerVars } from "../setup/fakes.ts";
 
 const ADMIN_TOKEN = "test-admin-token-not-a-secret";
 
@@ -18,15 +18,7 @@ it("wrangler dev runs the cron's scan at /cdn-cgi/handler/scheduled, delivering 
   const sql = postgres(inject("databaseUrl"), { max: 1, onnotice: () => {} });
   const worker = await startWranglerDev({
     databaseUrl: inject("databaseUrl"),
-    vars: {
-      ADMIN_TOKEN,
-      TELEGRAM_API_BASE: fakes.urls.telegram,
-      TELEGRAM_BOT_TOKEN: FAKE_TOKENS.telegram,
-      WHATSAPP_API_BASE: fakes.urls.whatsapp,
-      WHATSAPP_TOKEN: FAKE_TOKENS.whatsapp,
-      WHATSAPP_PHONE_NUMBER_ID: FAKE_WHATSAPP_PHONE_NUMBER_ID,
-      OPENCLAW_HOOKS_URL: "",
-    },
+    vars: { ADMIN_TOKEN, ...providerVars(fakes) },
   });
   try {
     const api = createApiClient(worker.url, ADMIN_TOKEN);

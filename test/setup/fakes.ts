@@ -210,3 +210,15 @@ export async function startFakeProviders(options: { latencyMs?: number } = {}): 
     },
   };
 }
+
+/** Worker settings that send Telegram and WhatsApp deliveries to the fakes (and none to a gateway). */
+export function providerVars(fakes: Pick<FakeProviders, "urls">): Record<string, string> {
+  return {
+    TELEGRAM_API_BASE: fakes.urls.telegram,
+    TELEGRAM_BOT_TOKEN: FAKE_TOKENS.telegram,
+    WHATSAPP_API_BASE: fakes.urls.whatsapp,
+    WHATSAPP_TOKEN: FAKE_TOKENS.whatsapp,
+    WHATSAPP_PHONE_NUMBER_ID: FAKE_WHATSAPP_PHONE_NUMBER_ID,
+    OPENCLAW_HOOKS_URL: "",
+  };
+}
