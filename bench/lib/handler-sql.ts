@@ -6,7 +6,7 @@ import { timeSettings } from "../../worker/services/task-schedule.ts";
 import { createTask, getTask, listTasks } from "../../worker/services/tasks.ts";
 import { updateTask } from "../../worker/services/update-task.ts";
 import { SEEDED } from "./endpoints.ts";
-import { seededTaskId } from "./stack.ts";
+import { SEEDED_ID_BASE, SEEDED_ID_PREFIX, seededTaskId } from "./stack.ts";
 
 /** The statements a handler runs, as pgbench script lines, and the endpoint they belong to. */
 export type HandlerScripts = Record<"createTask" | "getTask" | "listTasks" | "patchTask", string>;
@@ -16,7 +16,7 @@ const literal = (value: unknown): string => {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   const text = value instanceof Date ? value.toISOString() : String(value);
   // Seeded ids become pgbench's random row, so each transaction touches another task, like the HTTP load.
-  if (/^00000000-0000-4000-8000-000000\d{6}$/.test(text)) return "('00000000-0000-4000-8000-000000' || :n)::uuid";
+  if (text.startsWith(SEEDED_ID_PREFIX)) return `('${SEEDED_ID_PREFIX}' || :n)::uuid`;
   return `'${text.replaceAll("'", "''")}'`;
 };
 
@@ -39,7 +39,7 @@ export async function captureHandlerSql(databaseUrl: string): Promise<HandlerScr
   const committed: string[] = [];
   const store = { db, onCommitted: (txid: string) => committed.push(txid) };
   const take = async (run: () => Promise<unknown>) => {
-    lines = [`\\set n random(100000, ${100000 + SEEDED - 1})`];
+    lines = [`\\set n random(${SEEDED_ID_BASE}, ${SEEDED_ID_BASE + SEEDED - 1})`];
     committed.length = 0;
     await run();
     if (committed.length > 0) await changesOfTransactions(db, committed);

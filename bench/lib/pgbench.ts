@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { percentile } from "./result.ts";
 
 export interface PgbenchResult {
   tps: number;
@@ -48,11 +49,12 @@ export async function pgbench(
     const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1]);
     if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${output}`);
     const latencies = readLogs(dir);
+    if (latencies.length === 0) return { tps };
     return {
       tps,
-      p50Ms: latencies ? latencies[Math.floor(latencies.length * 0.5)] : undefined,
-      p99Ms: latencies ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] : undefined,
-      maxMs: latencies?.at(-1),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: Math.max(...latencies),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -68,5 +70,5 @@ function readLogs(dir: string) {
       if (Number.isFinite(us) && line) samples.push(us / 1000);
     }
   }
-  return samples.length ? samples.sort((a, b) => a - b) : undefined;
+  return samples;
 }

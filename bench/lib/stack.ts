@@ -97,15 +97,21 @@ export async function createApiKey(baseUrl: string) {
   return ((await res.json()) as { key: string }).key;
 }
 
-/** Seeds `count` pending tasks with predictable ids (…-000000100000 upward), so pgbench can address them too. */
+/**
+ * Seeded tasks have predictable ids, `SEEDED_ID_PREFIX` + a 6-digit number from `SEEDED_ID_BASE` up,
+ * so pgbench scripts can address the same rows as the HTTP load.
+ */
+export const SEEDED_ID_PREFIX = "00000000-0000-4000-8000-000000";
+export const SEEDED_ID_BASE = 100000;
+export const seededTaskId = (i: number) => `${SEEDED_ID_PREFIX}${SEEDED_ID_BASE + i}`;
+
+/** Seeds `count` pending tasks with ids `seededTaskId(0 … count - 1)`. */
 export async function seedTasks(sql: postgres.Sql, count: number) {
   await sql`
     insert into tasks (id, title, description, source)
-    select ('00000000-0000-4000-8000-' || lpad((100000 + i)::text, 12, '0'))::uuid,
+    select (${SEEDED_ID_PREFIX}::text || (${SEEDED_ID_BASE}::int + i))::uuid,
            'Bench task ' || i, 'Seeded for the benchmark', 'system'
     from generate_series(0, ${count - 1}) as i
     on conflict (id) do nothing`;
   await sql`analyze tasks`;
 }
-
-export const seededTaskId = (i: number) => `00000000-0000-4000-8000-${String(100000 + i).padStart(12, "0")}`;
