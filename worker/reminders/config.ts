@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recipientProblem } from "./recipients";
+import { recipientProblem } from "../services/recipients";
 
 /**
  * What the scan reads from the environment: the `[vars]` in wrangler.toml, plus the secrets set with

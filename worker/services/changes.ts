@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { Change, ChangeEntity, ChangeOp } from "../../party/protocol";
 import type { Database } from "../db/client";
-import { reminderResource, taskResource } from "../db/resource";
 import { changeCursor, changes } from "../db/schema";
 import { GoneError } from "./errors";
 import type { Store } from "./store";
+import { reminderView, taskView } from "./views";
 
 /** A change-log row as the driver returns it (bigint seq as text, timestamps as Date or text). */
 export type ChangeRowLike = {
@@ -19,7 +19,7 @@ export type ChangeRowLike = {
 /** A change-log row as clients see it: `data` shaped exactly like the REST resource. */
 export function toChange(row: ChangeRowLike): Change {
   // The trigger captured a reminder's task's time zone with the row (migration 0005).
-  const data = row.entity === "task" ? taskResource(row.data) : reminderResource(row.data, row.data.timezone);
+  const data = row.entity === "task" ? taskView(row.data) : reminderView(row.data, row.data.timezone);
   return {
     seq: Number(row.seq),
     type: `${row.entity}.${row.op}`,

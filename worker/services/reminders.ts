@@ -1,9 +1,9 @@
 import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
 import { rowFromDriver } from "../db/rows";
 import { type ReminderRow, reminders, tasks } from "../db/schema";
-import { recipientProblem } from "../reminders/recipients";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
 import { decodeCursor, page } from "./pagination";
+import { recipientProblem } from "./recipients";
 import { currentTxid, missingOrStale, type Store, txid, versionMatches } from "./store";
 
 /** A reminder as the API shows it: with its task's time zone, so every time it carries has one. */

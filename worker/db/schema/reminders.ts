@@ -52,3 +52,6 @@ export const reminders = pgTable(
 );
 
 export type ReminderRow = typeof reminders.$inferSelect;
+
+/** A scan's claim on the reminder: bookkeeping that the API never shows. */
+export const REMINDER_INTERNAL = { lease_until: true, lease_token: true } as const;

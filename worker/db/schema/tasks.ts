@@ -57,3 +57,6 @@ export const tasks = pgTable(
 );
 
 export type TaskRow = typeof tasks.$inferSelect;
+
+/** Series bookkeeping that the API never shows: a series' local slot and its reminders' anchor. */
+export const TASK_INTERNAL = { occurrence_local: true, reminder_anchor: true } as const;

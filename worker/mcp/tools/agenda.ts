@@ -1,5 +1,5 @@
-import { toAgenda } from "../../routes/agenda";
 import { AgendaQuery } from "../../routes/agenda/schemas";
+import { toAgenda } from "../../routes/agenda/view";
 import { getAgenda } from "../../services/agenda";
 import { hasScope } from "../../services/api-keys";
 import { defineTool, TIME_RULE } from "../tool";

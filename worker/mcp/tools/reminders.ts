@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../http/fields";
-import { toReminder } from "../../routes/reminders";
 import { CreateReminder, ReminderListQuery } from "../../routes/reminders/schemas";
+import { toReminder } from "../../routes/reminders/view";
 import * as service from "../../services/reminders";
 import { defineTool, TIME_RULE } from "../tool";
 

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../http/fields";
-import { toTask } from "../../routes/tasks";
 import { CreateTask, Task, TaskListQuery, UpdateTask } from "../../routes/tasks/schemas";
+import { toTask } from "../../routes/tasks/view";
 import * as service from "../../services/tasks";
 import { updateTask } from "../../services/update-task";
 import { defineTool, TIME_RULE } from "../tool";

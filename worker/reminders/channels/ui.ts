@@ -1,7 +1,7 @@
 import type { ReminderDueEvent } from "../../../party/protocol";
-import { reminderResource, taskResource } from "../../db/resource";
 import type { Env } from "../../env";
 import { workspaceRoom } from "../../realtime/room";
+import { reminderView, taskView } from "../../services/views";
 import type { DueReminder } from "../claim";
 import { type Channel, transient } from "./channel";
 
@@ -30,8 +30,8 @@ export function uiChannel(room: () => Promise<ReminderRoom>): Channel {
       try {
         await (await room()).notify({
           type: "reminder.due",
-          reminder: reminderResource(row, task.timezone),
-          task: taskResource(task),
+          reminder: reminderView(row, task.timezone),
+          task: taskView(task),
         });
         return { outcome: "sent" };
       } catch (err) {

@@ -1,5 +1,4 @@
-import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
-import { reminderResource } from "../../db/resource";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
@@ -7,10 +6,7 @@ import { json, jsonBody, notModifiedResponse, problems, withIfMatch } from "../.
 import { scoped } from "../../middleware/auth";
 import * as service from "../../services/reminders";
 import { CreateReminder, Reminder, ReminderListQuery, ReminderPage, SnoozeReminder, UpdateReminder } from "./schemas";
-
-export type ReminderResource = z.infer<typeof Reminder>;
-/** A reminder row as the API shows it (REST, the agenda and the MCP tools alike). */
-export const toReminder = (row: Record<string, unknown>) => reminderResource(row, row.timezone) as ReminderResource;
+import { toReminder } from "./view";
 
 export const reminderRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { OFFSET_MINUTES_MAX, reminderChannel, reminderStatus, reminders } from "../../db/schema";
+import { OFFSET_MINUTES_MAX, REMINDER_INTERNAL, reminderChannel, reminderStatus, reminders } from "../../db/schema";
 import {
   booleanQuery,
   createInsertSchema,
@@ -10,7 +10,7 @@ import {
   timestampInput,
   timestampOutput,
 } from "../../http/fields";
-import { recipientProblem } from "../../reminders/recipients";
+import { recipientProblem } from "../../services/recipients";
 
 type ReminderChannel = (typeof reminderChannel.enumValues)[number];
 
@@ -34,7 +34,7 @@ export const Reminder = createSelectSchema(reminders, {
   sent_at: timestampOutput().nullable(),
   next_attempt_at: timestampOutput(),
 })
-  .omit({ lease_until: true, lease_token: true })
+  .omit(REMINDER_INTERNAL)
   .extend({
     timezone: z.string().openapi({ description: "The task's IANA time zone.", example: "Europe/Berlin" }),
   })

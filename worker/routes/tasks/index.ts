@@ -1,6 +1,4 @@
-import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
-import { taskResource, toResource } from "../../db/resource";
-import { taskCompletions } from "../../db/schema";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
@@ -14,18 +12,12 @@ import {
   CompletionListQuery,
   CreateTask,
   Task,
-  type TaskCompletion,
   TaskCompletionPage,
   TaskListQuery,
   TaskPage,
   UpdateTask,
 } from "./schemas";
-
-export type TaskResource = z.infer<typeof Task>;
-const toCompletion = (row: Record<string, unknown>) =>
-  toResource(taskCompletions, row) as z.infer<typeof TaskCompletion>;
-/** A task row as the API shows it (REST, the agenda and the MCP tools alike). */
-export const toTask = (row: Record<string, unknown>) => taskResource(row) as TaskResource;
+import { toCompletion, toTask } from "./view";
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(

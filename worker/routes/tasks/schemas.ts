@@ -1,5 +1,14 @@
 import { z } from "@hono/zod-openapi";
-import { DESCRIPTION_MAX, RRULE_MAX, TITLE_MAX, taskCompletions, taskSource, taskStatus, tasks } from "../../db/schema";
+import {
+  DESCRIPTION_MAX,
+  RRULE_MAX,
+  TASK_INTERNAL,
+  TITLE_MAX,
+  taskCompletions,
+  taskSource,
+  taskStatus,
+  tasks,
+} from "../../db/schema";
 import {
   createInsertSchema,
   createSelectSchema,
@@ -13,8 +22,6 @@ import {
   timestampOutput,
   timeZoneInput,
 } from "../../http/fields";
-
-/** Series bookkeeping that is not part of the API. */
 
 export const Task = createSelectSchema(tasks, {
   due_time: timestampOutput()
@@ -33,7 +40,7 @@ export const Task = createSelectSchema(tasks, {
   created_at: timestampOutput(),
   updated_at: timestampOutput(),
 })
-  .omit({ occurrence_local: true, reminder_anchor: true })
+  .omit(TASK_INTERNAL)
   .openapi("Task");
 
 /**

@@ -1,23 +1,22 @@
 import { getTableColumns, type Table } from "drizzle-orm";
-import { reminders, tasks } from "./schema";
+import { REMINDER_INTERNAL, reminders, TASK_INTERNAL, taskCompletions, tasks } from "../db/schema";
 
-/** Columns that are bookkeeping, not API: a scan's lease; a series' local slot and reminder anchor. */
-const HIDDEN = new Map<Table, readonly string[]>([
-  [tasks, ["occurrence_local", "reminder_anchor"]],
-  [reminders, ["lease_until", "lease_token"]],
+const INTERNAL = new Map<Table, Readonly<Record<string, true>>>([
+  [tasks, TASK_INTERNAL],
+  [reminders, REMINDER_INTERNAL],
 ]);
 
 /**
- * Shapes a row of `table` as the API shows it: every column the table declares but its hidden
+ * Shapes a row of `table` as the API shows it: every column the table declares but its internal
  * ones, timestamps as ISO 8601 UTC. The same function serves rows read by drizzle (Dates) and rows
  * captured as JSON by the change-log trigger (strings in the session's time zone), so a change's
- * `data` is exactly the REST resource.
+ * `data`, a room notice and a REST response show one resource the same way.
  */
 export function toResource<T extends Table>(table: T, row: Record<string, unknown>) {
-  const hidden = HIDDEN.get(table) ?? [];
+  const internal = INTERNAL.get(table) ?? {};
   const out: Record<string, unknown> = {};
   for (const [key, column] of Object.entries(getTableColumns(table))) {
-    if (hidden.includes(key)) continue;
+    if (internal[key]) continue;
     const value = row[key] ?? row[column.name];
     out[key] =
       column.columnType === "PgTimestamp" && value != null
@@ -28,10 +27,13 @@ export function toResource<T extends Table>(table: T, row: Record<string, unknow
 }
 
 /** A task as the API shows it. */
-export const taskResource = (row: Record<string, unknown>) => toResource(tasks, row);
+export const taskView = (row: Record<string, unknown>) => toResource(tasks, row);
 
 /** A reminder as the API shows it, with its task's time zone (null once the task is gone). */
-export const reminderResource = (row: Record<string, unknown>, timezone: unknown) => ({
+export const reminderView = (row: Record<string, unknown>, timezone: unknown) => ({
   ...toResource(reminders, row),
   timezone: timezone ?? null,
 });
+
+/** One completion of a task as the API shows it. */
+export const completionView = (row: Record<string, unknown>) => toResource(taskCompletions, row);

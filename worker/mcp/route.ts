@@ -1,12 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { Context } from "hono";
-import type { HonoEnv } from "../../env";
-import { json, problems } from "../../http/openapi";
-import { problem, problemResponse } from "../../http/problem";
-import { createMcpServer } from "../../mcp/server";
-import { scoped } from "../../middleware/auth";
-import { timeSettings } from "../../services/task-schedule";
+import type { HonoEnv } from "../env";
+import { json, problems } from "../http/openapi";
+import { problem, problemResponse } from "../http/problem";
+import { scoped } from "../middleware/auth";
+import { timeSettings } from "../services/task-schedule";
+import { createMcpServer } from "./server";
 
 const JsonRpcMessage = z
   .looseObject({ jsonrpc: z.literal("2.0") })
