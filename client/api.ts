@@ -1,7 +1,6 @@
-import type { z } from "@hono/zod-openapi";
 import { type ClientResponse, DetailedError, hc, type InferResponseType, parseResponse } from "hono/client";
 import type { AppType } from "../worker/app";
-import type { Problem as ProblemSchema } from "../worker/http/openapi";
+import type { Problem } from "../worker/http/problem";
 
 export type { AppType };
 
@@ -43,7 +42,7 @@ export type Task = InferResponseType<ApiClient["tasks"][":id"]["$get"], 200>;
 export type Reminder = InferResponseType<ApiClient["reminders"][":id"]["$get"], 200>;
 
 /** The API's error document (application/problem+json). */
-export type Problem = z.infer<typeof ProblemSchema>;
+export type { Problem };
 
 /** A non-2xx answer from the API, thrown so callers can branch on `status`. */
 export class ApiError extends Error {

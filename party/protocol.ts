@@ -3,8 +3,11 @@
  * and the client (which applies). Every message is one JSON object with a `type`.
  */
 
-export type ChangeEntity = "task" | "reminder";
-export type ChangeOp = "created" | "updated" | "deleted" | "delivered";
+import type { ChangeRow } from "../worker/db/schema/changes";
+
+/** What the change log records, as its table declares it. */
+export type ChangeEntity = ChangeRow["entity"];
+export type ChangeOp = ChangeRow["op"];
 
 /** One committed mutation, exactly as `GET /changes` returns it. `seq` is gap-free in commit order. */
 export interface Change {

@@ -64,7 +64,10 @@ describe("who may connect", () => {
     it(`refuses ${what} with 401, before reaching the room`, async () => {
       const res = await upgrade(`/parties/main/default?${await query()}`);
       expect(res.ws).toBeNull();
-      expectProblem(res, 401);
+      // The REST API's 401, word for word: its type and a request id to quote (README: Errors).
+      expect(expectProblem(res, 401).type).toBe("/problems/unauthenticated");
+      expect(res.body.request_id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get("x-request-id")).toBe(res.body.request_id);
     });
   }
 

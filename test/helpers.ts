@@ -1,6 +1,9 @@
 import { env, SELF } from "cloudflare:test";
 import postgres from "postgres";
 import { createApiClient } from "../client/api";
+import { createDatabase } from "../worker/db/client";
+import type { Store } from "../worker/services/store";
+import { settingsOf } from "../worker/settings";
 
 export const BASE = "http://sync.test";
 
@@ -43,6 +46,20 @@ export function api(key = (env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN!) {
  */
 export function database() {
   return postgres(env.HYPERDRIVE.connectionString, { max: 2, fetch_types: false, onnotice: () => {} });
+}
+
+/**
+ * A services' store over `connectionString` (default: the test database), as a unit of work makes
+ * one; `committed` collects the transactions it reports.
+ */
+export function testStore(connectionString = env.HYPERDRIVE.connectionString) {
+  const committed: string[] = [];
+  const store: Store = {
+    db: createDatabase(connectionString).db,
+    time: settingsOf(env).time,
+    onCommitted: (txid) => committed.push(txid),
+  };
+  return Object.assign(store, { committed });
 }
 
 /**

@@ -1,10 +1,9 @@
 import { env } from "cloudflare:test";
 import { inject } from "vitest";
-import { createDatabase } from "../worker/db/client";
 import { type Channels, createChannels } from "../worker/reminders/channels";
-import { readScanConfig, type ScanConfig } from "../worker/reminders/config";
 import { runScan, type ScanOptions } from "../worker/reminders/scan";
-import type { database } from "./helpers";
+import { readScanConfig, type ScanConfig } from "../worker/settings/scan";
+import { type database, testStore } from "./helpers";
 
 type Sql = ReturnType<typeof database>;
 type Provider = "telegram" | "whatsapp" | "openclaw";
@@ -46,15 +45,9 @@ export function scanConfig(overrides: Record<string, string> = {}): ScanConfig {
  */
 export async function scan(options: ScanOptions & { config?: ScanConfig; channels?: Channels; taskIds: string[] }) {
   const config = options.config ?? scanConfig();
-  const { db } = createDatabase(env.HYPERDRIVE.connectionString);
-  const txids: string[] = [];
-  const report = await runScan(
-    { db, onCommitted: (txid) => txids.push(txid) },
-    config,
-    options.channels ?? createChannels(config),
-    options,
-  );
-  return { report, txids };
+  const store = testStore();
+  const report = await runScan(store, config, options.channels ?? createChannels(config), options);
+  return { report, txids: store.committed };
 }
 
 /** A task straight in the database: one row, with a title no other test uses. */

@@ -12,11 +12,11 @@ import { mcpRoutes } from "./mcp/route";
 import { authenticate } from "./middleware/auth";
 import { cors } from "./middleware/cors";
 import { curlJson } from "./middleware/curl-json";
-import { database } from "./middleware/database";
 import { idempotency } from "./middleware/idempotency";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
+import { unitOfWork } from "./middleware/unit-of-work";
 import { agendaRoutes } from "./routes/agenda";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { changeRoutes } from "./routes/changes";
@@ -24,22 +24,24 @@ import { healthRoutes } from "./routes/health";
 import { realtimeRoutes } from "./routes/realtime";
 import { reminderRoutes } from "./routes/reminders";
 import { taskRoutes } from "./routes/tasks";
+import { settingsOf } from "./settings";
 
 const api = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 api.use(requestId);
 api.use(requestLog);
 api.use(secureHeaders());
 api.use(cors);
-api.use(async (c, next) =>
-  bodyLimit({
-    maxSize: Number(c.env.MAX_BODY_BYTES),
+api.use(async (c, next) => {
+  const { maxBodyBytes } = settingsOf(c.env).http;
+  return bodyLimit({
+    maxSize: maxBodyBytes,
     onError: () => {
-      throw new HTTPException(413, { message: `The body is larger than ${c.env.MAX_BODY_BYTES} bytes.` });
+      throw new HTTPException(413, { message: `The body is larger than ${maxBodyBytes} bytes.` });
     },
-  })(c, next),
-);
+  })(c, next);
+});
 api.use(curlJson);
-api.use(database);
+api.use(unitOfWork);
 api.use(authenticate);
 api.use(rateLimit);
 api.use(idempotency);

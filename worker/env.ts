@@ -7,6 +7,12 @@ interface Secrets {
   ADMIN_TOKEN?: string;
   /** Signs the short-lived room tokens of POST /realtime/token; without it the room admits no one. */
   REALTIME_SECRET?: string;
+  /** BotFather's token; without it Telegram reminders wait as "channel not configured". */
+  TELEGRAM_BOT_TOKEN?: string;
+  /** WhatsApp Cloud API access token. */
+  WHATSAPP_TOKEN?: string;
+  /** The OpenClaw gateway's `hooks.token`. */
+  OPENCLAW_HOOKS_TOKEN?: string;
 }
 
 /** Bindings from `wrangler types` (worker-configuration.d.ts) plus the secrets. */

@@ -2,9 +2,9 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { Pool } from "pg";
 import * as schema from "../../worker/db/schema";
 import { changesOfTransactions } from "../../worker/services/changes.ts";
-import { timeSettings } from "../../worker/services/task-schedule.ts";
 import { createTask, getTask, listTasks } from "../../worker/services/tasks.ts";
 import { updateTask } from "../../worker/services/update-task.ts";
+import { settingsOf } from "../../worker/settings/index.ts";
 import { SEEDED } from "./endpoints.ts";
 import { SEEDED_ID_BASE, SEEDED_ID_PREFIX, seededTaskId } from "./stack.ts";
 
@@ -37,28 +37,23 @@ export async function captureHandlerSql(databaseUrl: string): Promise<HandlerScr
     },
   });
   const committed: string[] = [];
-  const store = { db, onCommitted: (txid: string) => committed.push(txid) };
+  const store = { db, time: settingsOf({}).time, onCommitted: (txid: string) => committed.push(txid) };
   const take = async (run: () => Promise<unknown>) => {
     lines = [`\\set n random(${SEEDED_ID_BASE}, ${SEEDED_ID_BASE + SEEDED - 1})`];
     committed.length = 0;
     await run();
-    if (committed.length > 0) await changesOfTransactions(db, committed);
+    if (committed.length > 0) await changesOfTransactions(store, { txids: committed });
     return `${lines.join("\n")}\n`;
   };
   try {
-    const settings = timeSettings({});
     return {
       createTask: await take(() =>
-        createTask(
-          store,
-          { title: "Bench task", description: "Created by the benchmark", source: "telegram" },
-          settings,
-        ),
+        createTask(store, { title: "Bench task", description: "Created by the benchmark", source: "telegram" }),
       ),
-      getTask: await take(() => getTask(store, seededTaskId(0))),
+      getTask: await take(() => getTask(store, { id: seededTaskId(0) })),
       listTasks: await take(() => listTasks(store, { status: "pending", limit: 50 })),
       patchTask: await take(() =>
-        updateTask(store, seededTaskId(0), { description: "Edited by the benchmark" }, settings),
+        updateTask(store, { id: seededTaskId(0), changes: { description: "Edited by the benchmark" } }),
       ),
     };
   } finally {

@@ -4,7 +4,7 @@ import type postgres from "postgres";
 import { loadReminders } from "../../test/bulk.ts";
 import type { FakeProviders } from "../../test/setup/fakes.ts";
 import { claimStatement } from "../../worker/reminders/claim.ts";
-import { readScanConfig, type ScanEnv } from "../../worker/reminders/config.ts";
+import { readScanConfig } from "../../worker/settings/scan.ts";
 
 /** wrangler.toml's `[vars]` (its `NAME = "value"` lines): what the Worker runs with unless overridden. */
 function shippedVars() {
@@ -14,7 +14,7 @@ function shippedVars() {
 }
 
 /** The scan's settings as shipped (batch size, concurrency, budget, lease), read the way the Worker reads them. */
-export const SCAN_SHIPPED = readScanConfig(shippedVars() as unknown as ScanEnv);
+export const SCAN_SHIPPED = readScanConfig(shippedVars());
 
 /** Armed reminders due a day to a month from now, all on one task: the table the scan must not read. */
 export async function loadNotDue(sql: postgres.Sql, count: number) {

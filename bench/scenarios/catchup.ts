@@ -2,6 +2,7 @@ import type postgres from "postgres";
 import { createDatabase } from "../../worker/db/client.ts";
 import { CHANGES_LIMIT_MAX } from "../../worker/routes/changes/schemas.ts";
 import { type ChangePage, listChanges } from "../../worker/services/changes.ts";
+import { settingsOf } from "../../worker/settings/index.ts";
 import { sampleMemory } from "../lib/memory.ts";
 import { percentile, type Row, round, type ScenarioResult } from "../lib/result.ts";
 import { ADMIN_TOKEN, type BenchDatabase, startApp } from "../lib/stack.ts";
@@ -115,7 +116,7 @@ export async function catchUp(ctx: CatchUpContext): Promise<ScenarioResult> {
     });
     const peakMiB = memory.stop();
 
-    const store = { db: service.db, onCommitted: () => {} };
+    const store = { db: service.db, time: settingsOf({}).time, onCommitted: () => {} };
     const node = await follow(since, head, (cursor) => listChanges(store, { since: cursor, limit: CHANGES_LIMIT_MAX }));
 
     const rate = (totalMs: number) => (count / totalMs) * 1000;

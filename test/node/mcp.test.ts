@@ -56,6 +56,7 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
         "get_task",
         "list_reminders",
         "list_tasks",
+        "move_reminder",
         "snooze_reminder",
         "update_task",
       ].sort(),
@@ -105,8 +106,8 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
     const agendaRes = await rest.agenda.$get({ query: window });
     expect(await agendaRes.json()).toEqual(agenda);
 
-    // "Snooze that reminder by a quarter of an hour."
-    await callToolOk(agent, "snooze_reminder", { id: reminder.id, remind_at: "2026-03-02T08:45:00+01:00" });
+    // "Move that reminder a quarter of an hour later."
+    await callToolOk(agent, "move_reminder", { id: reminder.id, remind_at: "2026-03-02T08:45:00+01:00" });
     const snoozed = await (await rest.reminders[":id"].$get({ param: { id: reminder.id } })).json();
     expect(snoozed).toMatchObject({ remind_at: "2026-03-02T07:45:00.000Z", version: 2 });
 

@@ -1,8 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createDatabase } from "../../worker/db/client";
 import { publishChanges } from "../../worker/realtime/publish";
-import { call, database } from "../helpers";
+import { call, database, testStore } from "../helpers";
 import { openRoomSocket } from "./helpers";
 
 const sql = database();
@@ -100,8 +99,7 @@ describe("live changes over the room", () => {
     const [row] = await sql<{ txid: string }[]>`
       update reminders set status = 'sent', sent_at = now() where id = ${reminder.body.id}
       returning pg_current_xact_id()::text as txid`;
-    const { db } = createDatabase(env.HYPERDRIVE.connectionString);
-    await publishChanges(env, db, [row!.txid]);
+    await publishChanges(env, testStore(), [row!.txid]);
     const delivered = await socket.next((m) => m.type === "reminder.delivered" && m.id === reminder.body.id, 1000);
     expect(delivered.data.data).toMatchObject({ sent: true, status: "sent" });
     socket.close();

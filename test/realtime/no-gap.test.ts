@@ -1,13 +1,12 @@
 import { env } from "cloudflare:test";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
-import { createDatabase } from "../../worker/db/client";
 import { publishChanges } from "../../worker/realtime/publish";
-import { database } from "../helpers";
+import { database, testStore } from "../helpers";
 import { eventually, startClient } from "./helpers";
 
 const sql = database();
-const publisher = createDatabase(env.HYPERDRIVE.connectionString).db;
+const publisher = testStore();
 const WRITERS = 8;
 const TASKS_PER_WRITER = 25;
 const PATCHES_PER_TASK = 8;

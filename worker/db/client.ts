@@ -47,15 +47,3 @@ export function createDatabase(connectionString: string, options: DatabaseOption
   pool.on("error", () => {});
   return { pool, db: drizzle(pool, { schema }), close: () => pool.end().catch(() => {}) };
 }
-
-/** The Worker's client: the Hyperdrive binding with the timeouts configured in wrangler.toml [vars]. */
-export function databaseFor(env: {
-  HYPERDRIVE: Hyperdrive;
-  DB_STATEMENT_TIMEOUT_MS?: string;
-  DB_CONNECT_TIMEOUT_S?: string;
-}) {
-  return createDatabase(env.HYPERDRIVE.connectionString, {
-    statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS) || undefined,
-    connectTimeoutSeconds: Number(env.DB_CONNECT_TIMEOUT_S) || undefined,
-  });
-}

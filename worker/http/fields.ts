@@ -4,7 +4,7 @@ import { canonicalRule, parseRule, RuleError } from "../time/rrule";
 import { normalizeTimeZone } from "../time/zone";
 
 /** drizzle-zod bound to the OpenAPI-aware zod, so derived schemas can carry `.openapi()` metadata. */
-export const { createInsertSchema, createSelectSchema, createUpdateSchema } = createSchemaFactory({ zodInstance: z });
+export const { createInsertSchema, createSelectSchema } = createSchemaFactory({ zodInstance: z });
 
 const NO_NUL = "must not contain the NUL character (\\u0000)";
 

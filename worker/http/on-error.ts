@@ -11,6 +11,7 @@ import {
   PreconditionFailedError,
   UnauthenticatedError,
   UnavailableError,
+  UnconfiguredError,
 } from "../services/errors";
 import { log } from "./log";
 import { type Problem, problem, problemResponse } from "./problem";
@@ -44,6 +45,7 @@ function domainProblem(err: DomainError): Problem {
   if (err instanceof PreconditionFailedError) return problem(412, "stale-version", err.message);
   if (err instanceof GoneError) return problem(410, "gone", err.message);
   if (err instanceof UnavailableError) return problem(503, "database-unavailable", err.message);
+  if (err instanceof UnconfiguredError) return problem(503, `${err.feature}-unconfigured`, err.message);
   return problem(500, "internal", "An unexpected domain error occurred.");
 }
 
@@ -58,6 +60,8 @@ export function onError(err: Error, c: Context) {
  * every MCP tool error. Outages and bugs are logged here.
  */
 export function problemFor(err: Error, c: Context): { problem: Problem; headers: Record<string, string> } {
+  // The operator must hear of it: the caller cannot fix it.
+  if (err instanceof UnconfiguredError) log(c, "error", "not configured", { feature: err.feature, error: err.message });
   if (err instanceof DomainError) return { problem: domainProblem(err), headers: domainHeaders(err) };
   if (err instanceof HTTPException) {
     const status = err.status;

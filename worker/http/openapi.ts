@@ -1,23 +1,5 @@
 import { z } from "@hono/zod-openapi";
-
-export const Problem = z
-  .object({
-    type: z.string().openapi({ example: "/problems/validation" }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z
-      .array(
-        z.object({
-          path: z.string(),
-          message: z.string(),
-          location: z.enum(["body", "query", "path", "header"]).optional(),
-        }),
-      )
-      .optional(),
-    request_id: z.string().optional(),
-  })
-  .openapi("Problem");
+import { ProblemSchema } from "./problem";
 
 const DESCRIPTIONS: Record<number, string> = {
   400: "Malformed request (for example, invalid JSON).",
@@ -43,7 +25,10 @@ export function problemResponses(...statuses: number[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: DESCRIPTIONS[status] ?? "Error", content: { "application/problem+json": { schema: Problem } } },
+      {
+        description: DESCRIPTIONS[status] ?? "Error",
+        content: { "application/problem+json": { schema: ProblemSchema } },
+      },
     ]),
   );
 }

@@ -1,16 +1,23 @@
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { FieldError } from "../services/errors";
+import { FIELD_LOCATIONS, type FieldError } from "../services/errors";
 
-/** RFC 9457 problem details, the one error format of the API. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: FieldError[];
-  request_id?: string;
-}
+/** RFC 9457 problem details, the one error format of the API; the OpenAPI document shows this schema. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "/problems/validation" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string(), location: z.enum(FIELD_LOCATIONS).optional() }))
+      .optional(),
+    request_id: z.string().optional(),
+  })
+  .openapi("Problem");
+
+export type Problem = z.infer<typeof ProblemSchema>;
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",
@@ -40,6 +47,14 @@ export function problem(status: number, slug: string, detail: string, errors?: F
     detail,
     ...(errors?.length ? { errors } : {}),
   };
+}
+
+/** A problem as a plain Response, for code in front of the Hono app (the room's gateway). */
+export function problemAsResponse(body: Problem, requestId: string, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify({ ...body, request_id: requestId }), {
+    status: body.status,
+    headers: { "content-type": "application/problem+json", "x-request-id": requestId, ...headers },
+  });
 }
 
 /** Sends a problem with the request id attached and the right media type. */

@@ -16,6 +16,7 @@ const TOOLS = [
   "delete_task",
   "create_reminder",
   "list_reminders",
+  "move_reminder",
   "snooze_reminder",
   "delete_reminder",
   "agenda",
@@ -134,7 +135,14 @@ describe("MCP: bad arguments are tool errors naming the field", () => {
       "changes.status",
       /^Invalid argument 'changes.status'/,
     ],
-    ["a snooze without a time", "snooze_reminder", { id: crypto.randomUUID() }, "remind_at", /'remind_at'/],
+    ["a move without a time", "move_reminder", { id: crypto.randomUUID() }, "remind_at", /'remind_at'/],
+    [
+      "a snooze without a time",
+      "snooze_reminder",
+      { id: crypto.randomUUID() },
+      "minutes",
+      /exactly one of minutes and until/,
+    ],
     ["an unknown time zone", "agenda", { tz: "Mars/Olympus_Mons" }, "tz", /^Invalid argument 'tz': must be an IANA/],
     ["an offset for a zone", "agenda", { tz: "+01:00" }, "tz", /'tz'/],
   ];
@@ -211,7 +219,24 @@ describe("MCP: each tool is its REST operation", () => {
     expect(toolText(await callTool(admin, "delete_task", { id: created.id }))).toBe(`No task with id '${created.id}'.`);
   });
 
-  it("snoozing re-arms a reminder that was already sent", async () => {
+  it("snoozing fires a sent reminder again in n minutes, and refuses one that has not fired", async () => {
+    const task = await callToolOk(admin, "create_task", { title: "snooze me later" });
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const reminder = await callToolOk(admin, "create_reminder", { task_id: task.id, remind_at: future, channel: "ui" });
+    const early = await callTool(admin, "snooze_reminder", { id: reminder.id, minutes: 10 });
+    expect(early.isError).toBe(true);
+    expect(toolText(early)).toMatch(/has not fired yet/);
+
+    await sql`update reminders set status = 'sent', sent_at = now(), attempts = 1 where id = ${reminder.id}`;
+    const before = Date.now();
+    const snoozed = await callToolOk(admin, "snooze_reminder", { id: reminder.id, minutes: 10 });
+    const at = Date.parse(snoozed.remind_at);
+    expect(at).toBeGreaterThanOrEqual(before + 600_000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 600_000);
+    expect(snoozed).toMatchObject({ status: "scheduled", sent: false });
+  });
+
+  it("moving re-arms a reminder that was already sent", async () => {
     const task = await callToolOk(admin, "create_task", { title: "snooze me" });
     const reminder = await callToolOk(admin, "create_reminder", {
       task_id: task.id,
@@ -219,7 +244,7 @@ describe("MCP: each tool is its REST operation", () => {
       channel: "ui",
     });
     await sql`update reminders set status = 'sent', sent_at = now(), attempts = 1 where id = ${reminder.id}`;
-    const snoozed = await callToolOk(admin, "snooze_reminder", {
+    const snoozed = await callToolOk(admin, "move_reminder", {
       id: reminder.id,
       remind_at: "2026-03-01T09:10:00+01:00",
     });

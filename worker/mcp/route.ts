@@ -5,7 +5,6 @@ import type { HonoEnv } from "../env";
 import { json, problems } from "../http/openapi";
 import { problem, problemResponse } from "../http/problem";
 import { scoped } from "../middleware/auth";
-import { timeSettings } from "../services/task-schedule";
 import { createMcpServer } from "./server";
 
 const JsonRpcMessage = z
@@ -56,11 +55,7 @@ export const mcpRoutes = new OpenAPIHono<HonoEnv>()
         sessionIdGenerator: undefined,
         enableJsonResponse: true,
       });
-      await createMcpServer(c, {
-        store: c.var.store,
-        principal: c.var.principal,
-        settings: timeSettings(c.env),
-      }).connect(transport);
+      await createMcpServer(c, { store: c.var.store, principal: c.var.principal }).connect(transport);
       return transport.handleRequest(c.req.raw);
     },
   )

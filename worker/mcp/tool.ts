@@ -9,13 +9,10 @@ import { invalidInput } from "../http/validation";
 import { assertScope } from "../middleware/auth";
 import type { Principal } from "../services/api-keys";
 import type { Store } from "../services/store";
-import type { TimeSettings } from "../services/task-schedule";
 
-/** What a tool runs with: the caller's database access and who the caller is. */
+/** What a tool runs with: the services' store and who the caller is. */
 export interface ToolContext {
   store: Store;
-  /** How the API's time model is configured (ALL_DAY_REMINDER_HOUR), for task writes. */
-  settings: TimeSettings;
   principal: Principal;
 }
 

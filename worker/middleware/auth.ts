@@ -11,6 +11,7 @@ import {
   touchApiKey,
 } from "../services/api-keys";
 import { ForbiddenError, UnauthenticatedError } from "../services/errors";
+import { settingsOf } from "../settings";
 
 /** Routes anyone may call: liveness and the API's own description. */
 export const PUBLIC_PATHS = new Set(["/health", "/openapi.json", "/docs"]);
@@ -48,7 +49,9 @@ export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
   if (!token) {
     throw new UnauthenticatedError("The Authorization header must be `Bearer <key>`.", "invalid_request");
   }
-  const principal = (await isAdminToken(token, c.env.ADMIN_TOKEN)) ? ADMIN_PRINCIPAL : await lookUpKey(c, token);
+  const principal = (await isAdminToken(token, settingsOf(c.env).auth.adminToken))
+    ? ADMIN_PRINCIPAL
+    : await lookUpKey(c, token);
   if (!principal) throw new UnauthenticatedError("This API key is unknown or has been revoked.", "invalid_token");
   c.set("principal", principal);
   await next();

@@ -1,16 +1,14 @@
 import { cors as honoCors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import type { HonoEnv } from "../env";
+import { settingsOf } from "../settings";
 
 /**
  * Browsers may call the API from the origins in CORS_ORIGINS. Auth is a bearer header, never a
  * cookie, so credentials are never allowed, and `*` is only ever a wildcard without them.
  */
 export const cors = createMiddleware<HonoEnv>(async (c, next) => {
-  const allowed = (c.env.CORS_ORIGINS ?? "")
-    .split(",")
-    .map((o) => o.trim())
-    .filter(Boolean);
+  const allowed = settingsOf(c.env).http.corsOrigins;
   return honoCors({
     origin: (origin) => (allowed.includes("*") ? "*" : allowed.includes(origin) ? origin : null),
     credentials: false,

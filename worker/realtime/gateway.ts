@@ -1,14 +1,16 @@
 import { routePartykitRequest } from "partyserver";
 import { PARTY } from "../../party/protocol";
 import type { Env } from "../env";
-import { problem } from "../http/problem";
+import { problem, problemAsResponse } from "../http/problem";
+import { requestIdFor } from "../http/request-id";
+import { settingsOf } from "../settings";
 import { verifyRoomToken } from "./token";
 
-const refuse = (status: number, slug: string, detail: string) =>
-  new Response(JSON.stringify(problem(status, slug, detail)), {
-    status,
-    headers: { "content-type": "application/problem+json" },
-  });
+/** The API's problem shape, with a request id as the API gives one (the caller's, when it is safe to echo). */
+const refuser = (request: Request) => {
+  const requestId = requestIdFor(request.headers.get("x-request-id"));
+  return (status: number, slug: string, detail: string) => problemAsResponse(problem(status, slug, detail), requestId);
+};
 
 /**
  * Serves `/parties/main/:room` (PartyKit's path, so `partysocket` clients connect unchanged) and
@@ -19,14 +21,19 @@ const refuse = (status: number, slug: string, detail: string) =>
 export async function routeRoomRequest(request: Request, env: Env): Promise<Response | null> {
   // Any other /parties/… path is the API's 404, not partyserver's plain-text 400.
   if (!new URL(request.url).pathname.startsWith(`/parties/${PARTY}/`)) return null;
+  const refuse = refuser(request);
   return routePartykitRequest(request, env, {
     onBeforeConnect: async (req, lobby) => {
-      const secret = env.REALTIME_SECRET;
+      const { secret } = settingsOf(env).realtime;
       if (!secret) return refuse(503, "realtime-unconfigured", "The room is not configured: REALTIME_SECRET is unset.");
       const token = new URL(req.url).searchParams.get("token");
-      if (!token) return refuse(401, "unauthorized", "Connect with ?token= from POST /realtime/token.");
+      if (!token) return refuse(401, "unauthenticated", "Connect with ?token= from POST /realtime/token.");
       if (!(await verifyRoomToken(secret, token, lobby.name))) {
-        return refuse(401, "unauthorized", "The room token is invalid, expired, or for another room; fetch a new one.");
+        return refuse(
+          401,
+          "unauthenticated",
+          "The room token is invalid, expired, or for another room; fetch a new one.",
+        );
       }
     },
     onBeforeRequest: () => refuse(404, "not-found", "The room only accepts WebSocket connections."),

@@ -1,7 +1,7 @@
-import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { log } from "../http/log";
 import { changesOfTransactions } from "../services/changes";
+import type { Store } from "../services/store";
 import { workspaceRoom } from "./room";
 
 /** A room that does not answer in this time is given up on; clients catch up from GET /changes. */
@@ -13,11 +13,11 @@ const PUBLISH_TIMEOUT_MS = 5_000;
  * throws: a failed publish loses nothing, because every client catches up from `GET /changes` on
  * connect and on any gap in seq.
  */
-export async function publishChanges(env: Pick<Env, "MAIN">, db: Database, txids: readonly string[]): Promise<void> {
+export async function publishChanges(env: Pick<Env, "MAIN">, store: Store, txids: readonly string[]): Promise<void> {
   if (txids.length === 0) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const changes = await changesOfTransactions(db, txids);
+    const changes = await changesOfTransactions(store, { txids });
     if (changes.length === 0) return;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { readScanConfig } from "./config";
+import { readScanConfig } from "../settings/scan";
 import { reminderText, truncate } from "./message";
 import { backoffSeconds, decideOutcome, UNCONFIGURED_RECHECK_SECONDS } from "./outcome";
 

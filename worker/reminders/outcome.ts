@@ -1,5 +1,5 @@
+import type { ScanConfig } from "../settings/scan";
 import type { DeliveryResult } from "./channels/channel";
-import type { ScanConfig } from "./config";
 
 /**
  * What to write for one claimed reminder:

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, database } from "../../test/helpers";
+import { call, database, testStore } from "../../test/helpers";
 import {
   fakes,
   received,
@@ -300,7 +300,7 @@ describe("leases", () => {
     expect(await received("telegram", { to: chat })).toHaveLength(1);
 
     // Should the dead scan wake up late, its outcome no longer applies.
-    const late = await recordOutcomes({ db, onCommitted: () => {} }, dead.token, [
+    const late = await recordOutcomes(testStore(), dead.token, [
       { id: reminder!.id, kind: "failed", at: at(200)(), error: "late" },
     ]);
     expect(late).toEqual({ recorded: 0, dropped: [reminder!.id] });

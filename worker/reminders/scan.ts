@@ -1,8 +1,8 @@
 import type { Store } from "../services/store";
+import type { ScanConfig } from "../settings/scan";
 import type { Channels } from "./channels";
 import { type DeliveryResult, transient } from "./channels/channel";
 import { claimDueReminders, type DueReminder } from "./claim";
-import type { ScanConfig } from "./config";
 import { decideOutcome, type Outcome } from "./outcome";
 import { recordOutcomes } from "./record";
 

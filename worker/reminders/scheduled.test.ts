@@ -1,5 +1,5 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { database } from "../../test/helpers";
 import { received, seedReminders, seedTask, uniqueChatId, uniquePhone } from "../../test/reminders";
 import worker from "../index";
@@ -34,10 +34,26 @@ describe("the scheduled handler", () => {
     expect(byId[later!.id]).toMatchObject({ status: "scheduled", sent: false, attempts: 0 });
   });
 
-  it("refuses to run with a bad setting, naming it", async () => {
-    const ctx = createExecutionContext();
-    const run = () =>
+  it("with a bad scan setting, skips the scan naming the variable, and still prunes", async () => {
+    const task = await seedTask(sql, { due_time: new Date(scheduledTime + 3_600_000) });
+    const chat = uniqueChatId();
+    await seedReminders(sql, task.id, "telegram", [chat], new Date(scheduledTime - 1000));
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: string) => void lines.push(line));
+    const spyLog = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+    try {
+      const ctx = createExecutionContext();
       worker.scheduled(createScheduledController({ scheduledTime }), { ...env, SCAN_MAX_ATTEMPTS: "many" }, ctx);
-    expect(run).toThrow("SCAN_MAX_ATTEMPTS: must be a whole number from 1 to 100 (got 'many')");
+      await waitOnExecutionContext(ctx);
+    } finally {
+      spy.mockRestore();
+      spyLog.mockRestore();
+    }
+    const events = lines.map((line) => JSON.parse(line) as { msg: string; error?: string });
+    expect(events.find((e) => e.msg === "reminder scan not run")?.error).toContain(
+      "SCAN_MAX_ATTEMPTS: must be a whole number from 1 to 100 (got 'many')",
+    );
+    expect(events.some((e) => e.msg === "pruned")).toBe(true);
+    expect(await received("telegram", { to: chat })).toHaveLength(0);
   });
 });

@@ -1,37 +1,34 @@
-import { databaseFor } from "../db/client";
 import { log } from "../http/log";
-import { publishChanges } from "../realtime/publish";
+import { settingsOf } from "../settings";
+import { beginUnitOfWork, type WorkEnv } from "../work/unit-of-work";
 import { createChannels } from "./channels";
 import { roomFromEnv } from "./channels/ui";
-import { readScanConfig, type ScanEnv } from "./config";
-import { runScan } from "./scan";
+import { runScan, type ScanReport } from "./scan";
 
 /**
- * The Cron Trigger: deliver what was due at the scheduled minute. It gets its own database client
- * (no request shares it) and runs in `waitUntil`. Cron Triggers promise neither exactly-once nor
- * non-overlapping runs; the claim makes overlapping runs safe.
+ * One run of the reminder scan in its own unit of work: deliver what was due by `dueBy`, then tell
+ * the room about the deliveries, retries and failures it committed. A bad scan setting stops this
+ * run only, logged with the variable it names; nothing else depends on it.
  */
-export const scanReminders: ExportedHandlerScheduledHandler<ScanEnv> = (controller, env, ctx) => {
-  // Read before anything starts, so a bad setting fails this run loudly, naming the variable.
-  const config = readScanConfig(env);
-  const { db, close } = databaseFor(env);
-  // Transactions whose change-log rows (deliveries, retries, failures) the realtime room should hear about.
-  const committed: string[] = [];
-  const store = { db, onCommitted: (txid: string) => committed.push(txid) };
-  const channels = createChannels(config, roomFromEnv(env));
-  ctx.waitUntil(
-    runScan(store, config, channels, { dueBy: new Date(controller.scheduledTime) })
-      .then(
-        (report) => log(undefined, "info", "reminder scan", { cron: controller.cron, ...report }),
-        (err: Error) => {
-          // drizzle puts the database's own message in `cause`.
-          const cause = (err as { cause?: { message?: string } }).cause?.message;
-          log(undefined, "error", "reminder scan failed", { cron: controller.cron, error: err.message, cause });
-          throw err;
-        },
-      )
-      // Deliveries, retries and failures reach open dashboards like any other change.
-      .finally(() => (env.MAIN ? publishChanges({ MAIN: env.MAIN }, db, committed) : undefined))
-      .finally(close),
-  );
-};
+export async function scanDueReminders(env: WorkEnv, dueBy: Date, trigger: Record<string, unknown>) {
+  let config: ReturnType<typeof settingsOf>["scan"];
+  try {
+    config = settingsOf(env).scan;
+  } catch (err) {
+    log(undefined, "error", "reminder scan not run", { ...trigger, error: (err as Error).message });
+    return undefined;
+  }
+  const work = beginUnitOfWork(env);
+  try {
+    const report: ScanReport = await runScan(work.store, config, createChannels(config, roomFromEnv(env)), { dueBy });
+    log(undefined, "info", "reminder scan", { ...trigger, ...report });
+    return report;
+  } catch (err) {
+    // drizzle puts the database's own message in `cause`.
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    log(undefined, "error", "reminder scan failed", { ...trigger, error: (err as Error).message, cause });
+    throw err;
+  } finally {
+    await work.end();
+  }
+}

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/pg-core";
 import { type ReminderRow, reminders, type TaskRow, tasks } from "../db/schema";
 import { InvalidInputError } from "./errors";
-import { localDate, localTimestamp, nextDate, startOfLocalDay } from "./local-days";
+import { dateInZone, localTimestamp, nextDate, startOfLocalDay } from "./local-days";
 import type { Store } from "./store";
 
 /** The longest window one agenda covers: two months of days, whatever their lengths. */
@@ -50,8 +50,8 @@ const windowProblem = (message: string) =>
 
 /** Fills in the defaults and bounds the window. */
 export function agendaWindow({ from, to, tz }: Pick<AgendaRequest, "from" | "to" | "tz">, now = new Date()) {
-  const start = from ?? startOfLocalDay(localDate(now, tz), tz);
-  const end = to ?? startOfLocalDay(nextDate(localDate(start, tz)), tz);
+  const start = from ?? startOfLocalDay(dateInZone(now, tz), tz);
+  const end = to ?? startOfLocalDay(nextDate(dateInZone(start, tz)), tz);
   if (end <= start) throw windowProblem("'to' must be later than 'from'");
   if (end.getTime() - start.getTime() > AGENDA_MAX_DAYS * 86_400_000) {
     throw windowProblem(`the window may span at most ${AGENDA_MAX_DAYS} days`);

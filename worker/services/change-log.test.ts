@@ -1,8 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
-import { expectProblem, scratchDatabaseUrl } from "../../test/helpers";
-import { createDatabase } from "../db/client";
+import { expectProblem, scratchDatabaseUrl, testStore } from "../../test/helpers";
 import worker from "../index";
 import { pruneChanges } from "./changes";
 
@@ -11,7 +10,7 @@ const sql = postgres(scratchDatabaseUrl(), { max: 2, fetch_types: false, onnotic
 
 /** One raw connection of its own (max: 1, so it may BEGIN and COMMIT by hand). Left open, as in test/helpers. */
 const connection = () => postgres(scratchDatabaseUrl(), { max: 1, fetch_types: false, onnotice: () => {} });
-const store = { db: createDatabase(scratchDatabaseUrl()).db };
+const store = testStore(scratchDatabaseUrl());
 
 /** GET through the Worker, with its database pointed at the scratch one. */
 async function getOnScratch(path: string) {
@@ -113,7 +112,7 @@ describe("pruneChanges", () => {
     // Writers' `at` is their start time, so an old `at` can follow a new one in seq order.
     await sql`update changes set at = now() - interval '200 hours' where seq in (${s1}, ${s3})`;
 
-    const result = await pruneChanges(store, 168);
+    const result = await pruneChanges(store, { retentionHours: 168 });
     expect(result.pruned_through).toBe(s3);
     expect(result.deleted).toBeGreaterThanOrEqual(3);
     const left = await sql<{ seq: string }[]>`select seq from changes where seq >= ${s1} order by seq`;
@@ -131,7 +130,7 @@ describe("pruneChanges", () => {
   it("does nothing when nothing has expired, and never moves the mark back", async () => {
     const [before] = await sql<{ pruned_through: string }[]>`select pruned_through from change_cursor`;
     await taskChange("fresh");
-    const result = await pruneChanges(store, 168);
+    const result = await pruneChanges(store, { retentionHours: 168 });
     expect(result.deleted).toBe(0);
     expect(result.pruned_through).toBe(Number(before!.pruned_through));
   });
@@ -141,13 +140,13 @@ describe("pruneChanges", () => {
     for (let i = 0; i < 7; i++) seqs.push(await taskChange(`batch ${i}`));
     const list = `{${seqs.join(",")}}`;
     await sql`update changes set at = now() - interval '2 hours' where seq = any(${list}::bigint[])`;
-    const result = await pruneChanges(store, 1, 2);
+    const result = await pruneChanges(store, { retentionHours: 1, batchSize: 2 });
     expect(result.deleted).toBeGreaterThanOrEqual(7);
     expect(result.pruned_through).toBe(Math.max(...seqs));
     expect(await sql`select 1 from changes where seq = any(${list}::bigint[])`).toHaveLength(0);
   });
 
   it("refuses a negative retention", async () => {
-    await expect(pruneChanges(store, -1)).rejects.toThrow(RangeError);
+    await expect(pruneChanges(store, { retentionHours: -1 })).rejects.toThrow(RangeError);
   });
 });

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import type { Change, ChangeEntity, ChangeOp } from "../../party/protocol";
-import type { Database } from "../db/client";
 import { changeCursor, changes } from "../db/schema";
 import { GoneError } from "./errors";
 import type { Store } from "./store";
@@ -42,6 +41,7 @@ export interface ChangePage {
  * The changes committed after `since`, in seq (= commit) order. Without `since`, no changes and the
  * current position, so a client can note it before loading lists and continue from it afterwards.
  * One statement, so the retention mark and the rows come from one snapshot.
+ * @throws GoneError when `since` is older than the retained history, or beyond its end.
  */
 export async function listChanges(store: Store, input: { since?: number; limit: number }): Promise<ChangePage> {
   const since = input.since ?? Number.MAX_SAFE_INTEGER;
@@ -81,9 +81,9 @@ export async function listChanges(store: Store, input: { since?: number; limit: 
 }
 
 /** What the given transactions wrote to the change log, in seq order (the `changes_txid_idx` lookup). */
-export async function changesOfTransactions(db: Database, txids: readonly string[]): Promise<Change[]> {
+export async function changesOfTransactions(store: Store, { txids }: { txids: readonly string[] }): Promise<Change[]> {
   if (txids.length === 0) return [];
-  const { rows } = await db.execute<ChangeRowLike>(sql`
+  const { rows } = await store.db.execute<ChangeRowLike>(sql`
     select seq, entity, op, entity_id, data, at from ${changes}
     where ${changes.txid} = any(${`{${txids.join(",")}}`}::xid8[])
     order by seq`);
@@ -96,7 +96,10 @@ export async function changesOfTransactions(db: Database, txids: readonly string
  * returns how many rows went. Each batch deletes by seq up to the newest expired one: `at` is the
  * writer's start time, not its commit order, so a cut by time alone could leave a hole below the mark.
  */
-export async function pruneChanges(store: Pick<Store, "db">, retentionHours: number, batchSize = 10_000) {
+export async function pruneChanges(
+  store: Store,
+  { retentionHours, batchSize = 10_000 }: { retentionHours: number; batchSize?: number },
+) {
   if (!Number.isFinite(retentionHours) || retentionHours < 0) {
     throw new RangeError(`retentionHours must be a non-negative number, not ${retentionHours}.`);
   }

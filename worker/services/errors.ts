@@ -1,8 +1,11 @@
+/** Where in a request a field lives. */
+export const FIELD_LOCATIONS = ["body", "query", "path", "header"] as const;
+
 /** A problem with one field of the caller's input, reported back as-is. */
 export interface FieldError {
   path: string;
   message: string;
-  location?: "body" | "query" | "path" | "header";
+  location?: (typeof FIELD_LOCATIONS)[number];
 }
 
 /** Errors the domain raises; one table at the HTTP edge turns each into its status. */
@@ -47,3 +50,13 @@ export class GoneError extends DomainError {}
 
 /** A dependency (the database) cannot serve the request now; the caller should retry shortly. */
 export class UnavailableError extends DomainError {}
+
+/** The operator has not configured what the request needs (a secret, say): no retry helps until they do. */
+export class UnconfiguredError extends DomainError {
+  constructor(
+    readonly feature: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

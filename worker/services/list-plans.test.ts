@@ -45,7 +45,7 @@ describe("newest-first lists", () => {
     ["tasks by status", (store: any) => listTasks(store, { status: "pending", limit: 50 })],
     ["reminders", (store: any) => listReminders(store, { limit: 50 })],
     ["a task's reminders", (store: any) => listReminders(store, { task_id: id, limit: 50 })],
-    ["a task's completions", (store: any) => listCompletions(store, id, { limit: 50 })],
+    ["a task's completions", (store: any) => listCompletions(store, { task_id: id, limit: 50 })],
   ])("%s come from an index in order, without a sort", async (_name, run) => {
     const plans = await plansOf(run);
     expect(plans.length).toBeGreaterThan(0);

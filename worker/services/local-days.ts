@@ -29,7 +29,7 @@ export function localTimestamp(instant: Date, timeZone: string): string {
 }
 
 /** The local date (YYYY-MM-DD) of `instant` in `timeZone`. */
-export const localDate = (instant: Date, timeZone: string) => localTimestamp(instant, timeZone).slice(0, 10);
+export const dateInZone = (instant: Date, timeZone: string) => localTimestamp(instant, timeZone).slice(0, 10);
 
 /** The calendar date after `date` (YYYY-MM-DD); calendar arithmetic, no time zone involved. */
 export const nextDate = (date: string) => new Date(dateToLocal(date) + DAY_MS).toISOString().slice(0, 10);

@@ -1,8 +1,8 @@
-import { and, desc, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, lt, type SQL, sql } from "drizzle-orm";
 import { rowFromDriver } from "../db/rows";
 import { type ReminderRow, reminders, tasks } from "../db/schema";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
-import { decodeCursor, page } from "./pagination";
+import { after, type Keyset, newestFirst, page } from "./pagination";
 import { recipientProblem } from "./recipients";
 import { currentTxid, missingOrStale, type Store, txid, versionMatches } from "./store";
 
@@ -30,6 +30,11 @@ export interface ReminderFilters {
 const columns = getTableColumns(reminders);
 const withZone = { ...columns, timezone: tasks.timezone };
 const FOREIGN_KEY_VIOLATION = "23503";
+const byCreation: Keyset<ReminderView> = {
+  time: reminders.created_at,
+  id: reminders.id,
+  positionOf: (row) => ({ at: row.created_at, id: row.id }),
+};
 
 const noSuchTask = (taskId: string) =>
   new InvalidInputError(`No task with id '${taskId}'; create the task first.`, [
@@ -45,6 +50,7 @@ const taskWithoutDue = () =>
 const relativeTo = (anchor: SQL | typeof tasks.reminder_anchor, offsetMinutes: SQL | number) =>
   sql`${anchor} + make_interval(mins => ${offsetMinutes}::int)`;
 
+/** @throws InvalidInputError when the task does not exist, or has no due for a relative reminder. */
 export async function createReminder(store: Store, input: NewReminder): Promise<ReminderView> {
   const offset = input.offset_minutes ?? null;
   const at = input.remind_at
@@ -74,7 +80,8 @@ export async function createReminder(store: Store, input: NewReminder): Promise<
   return { ...rowFromDriver(reminders, row), timezone: row.timezone as string };
 }
 
-export async function getReminder(store: Store, id: string): Promise<ReminderView> {
+/** @throws NotFoundError */
+export async function getReminder(store: Store, { id }: { id: string }): Promise<ReminderView> {
   const [row] = await store.db
     .select(withZone)
     .from(reminders)
@@ -84,7 +91,10 @@ export async function getReminder(store: Store, id: string): Promise<ReminderVie
   return row;
 }
 
-/** Newest first; `due_before` (exclusive) selects reminders whose time comes before it. */
+/**
+ * Newest first; `due_before` (exclusive) selects reminders whose time comes before it.
+ * @throws InvalidInputError for a cursor this API did not issue.
+ */
 export async function listReminders(store: Store, filters: ReminderFilters) {
   const where: (SQL | undefined)[] = [
     filters.task_id ? eq(reminders.task_id, filters.task_id) : undefined,
@@ -94,21 +104,16 @@ export async function listReminders(store: Store, filters: ReminderFilters) {
       ? sql`${reminders.status} = 'scheduled' and ${reminders.next_attempt_at} <= now()`
       : filters.status && eq(reminders.status, filters.status),
     filters.due_before && lt(reminders.remind_at, filters.due_before),
+    after(byCreation, filters.cursor),
   ];
-  if (filters.cursor) {
-    const after = decodeCursor(filters.cursor);
-    where.push(
-      sql`(${reminders.created_at}, ${reminders.id}) < (${after.created_at.toISOString()}::timestamptz, ${after.id}::uuid)`,
-    );
-  }
   const rows = await store.db
     .select(withZone)
     .from(reminders)
     .innerJoin(tasks, eq(tasks.id, reminders.task_id))
     .where(and(...where))
-    .orderBy(desc(reminders.created_at), desc(reminders.id))
+    .orderBy(...newestFirst(byCreation))
     .limit(filters.limit + 1);
-  return page(rows, filters.limit);
+  return page(byCreation, rows, filters.limit);
 }
 
 /**
@@ -135,7 +140,7 @@ export function armAt(remindAt: Date | SQL) {
  */
 async function assertRecipientSuits(store: Store, id: string, changes: ReminderChanges) {
   if ((changes.channel === undefined) === (changes.recipient === undefined)) return;
-  const stored = await getReminder(store, id);
+  const stored = await getReminder(store, { id });
   const recipient = changes.recipient === undefined ? stored.recipient : changes.recipient;
   const message = recipientProblem(changes.channel ?? stored.channel, recipient);
   if (message) {
@@ -148,8 +153,13 @@ async function assertRecipientSuits(store: Store, id: string, changes: ReminderC
 /**
  * Moving `remind_at` makes the reminder absolute; setting `offset_minutes` makes it relative to its
  * task's due. Either re-arms it, even if it was already sent or failed.
+ * @throws NotFoundError; PreconditionFailedError (stale version); InvalidInputError (a recipient
+ * that does not suit the channel, or an offset on a task without a due).
  */
-export async function updateReminder(store: Store, id: string, changes: ReminderChanges, expectedVersion?: number) {
+export async function updateReminder(
+  store: Store,
+  { id, changes, expectedVersion }: { id: string; changes: ReminderChanges; expectedVersion?: number },
+) {
   await assertRecipientSuits(store, id, changes);
   const { remind_at, offset_minutes, ...fields } = changes;
   const arm =
@@ -188,8 +198,9 @@ export async function updateReminder(store: Store, id: string, changes: Reminder
  * Snooze: fire again at `until`. Only a reminder that has fired (sent or failed) or is due now can
  * be snoozed; one still waiting for its time is moved with PATCH instead. A relative reminder stays
  * relative: the snooze moves this firing, and the task's next due re-arms it as before.
+ * @throws NotFoundError, or ConflictError when it has not fired yet.
  */
-export async function snoozeReminder(store: Store, id: string, until: Date): Promise<ReminderView> {
+export async function snoozeReminder(store: Store, { id, until }: { id: string; until: Date }): Promise<ReminderView> {
   const [row] = await store.db
     .update(reminders)
     .set({ ...armAt(until), version: sql`${reminders.version} + 1` })
@@ -205,7 +216,7 @@ export async function snoozeReminder(store: Store, id: string, until: Date): Pro
     )
     .returning({ ...withZone, txid: currentTxid });
   if (!row) {
-    await getReminder(store, id);
+    await getReminder(store, { id });
     throw new ConflictError(
       `The reminder '${id}' has not fired yet; move it with PATCH /reminders/${id} (remind_at) instead of snoozing.`,
     );
@@ -215,7 +226,8 @@ export async function snoozeReminder(store: Store, id: string, until: Date): Pro
   return reminder;
 }
 
-export async function deleteReminder(store: Store, id: string, expectedVersion?: number) {
+/** @throws NotFoundError, or PreconditionFailedError when `expectedVersion` (If-Match) is stale. */
+export async function deleteReminder(store: Store, { id, expectedVersion }: { id: string; expectedVersion?: number }) {
   const [row] = await store.db
     .delete(reminders)
     .where(and(eq(reminders.id, id), versionMatches(reminders.version, expectedVersion)))

@@ -2,13 +2,16 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { reminders, tasks } from "../db/schema";
 import { NotFoundError, PreconditionFailedError } from "./errors";
+import type { TimeSettings } from "./task-schedule";
 
 /**
- * What a service needs to do its work: the database, and a way to say "this transaction wrote
- * to the change log" so the caller can publish those changes once the response is on its way.
+ * What every service runs with (its first argument; the second is its input, one object): the
+ * database, how the time model is configured, and a way to say "this transaction wrote to the
+ * change log" so the unit of work can publish those changes once the answer is on its way.
  */
 export interface Store {
   db: Database;
+  time: TimeSettings;
   onCommitted(txid: string): void;
 }
 

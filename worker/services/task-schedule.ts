@@ -29,16 +29,6 @@ export interface ScheduleInput {
 const invalid = (path: string, message: string) =>
   new InvalidInputError(`Invalid body field '${path}': ${message}`, [{ path, location: "body", message }]);
 
-/** Reads ALL_DAY_REMINDER_HOUR once per request; a bad value is a deployment error that names itself. */
-export function timeSettings(env: { ALL_DAY_REMINDER_HOUR?: string }): TimeSettings {
-  const raw = env.ALL_DAY_REMINDER_HOUR ?? "9";
-  const hour = Number(raw);
-  if (!/^\d{1,2}$/.test(raw) || hour > 23) {
-    throw new Error(`ALL_DAY_REMINDER_HOUR must be an hour from 0 to 23, not '${raw}'.`);
-  }
-  return { allDayReminderHour: hour };
-}
-
 /**
  * The schedule columns after applying `input` to `current` (undefined when creating). An all-day
  * task's due_time is local midnight of its due_date, so filters and sorting on due_time treat both

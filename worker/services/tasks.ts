@@ -1,9 +1,9 @@
-import { and, desc, eq, getTableColumns, gte, lt, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, gte, lt, type SQL } from "drizzle-orm";
 import { type TaskRow, tasks } from "../db/schema";
 import { NotFoundError } from "./errors";
-import { decodeCursor, page } from "./pagination";
+import { after, type Keyset, newestFirst, page } from "./pagination";
 import { currentTxid, missingOrStale, type Store, versionMatches } from "./store";
-import { planSchedule, type ScheduleInput, type TimeSettings } from "./task-schedule";
+import { planSchedule, type ScheduleInput } from "./task-schedule";
 
 export type NewTask = Pick<typeof tasks.$inferInsert, "title" | "description" | "status" | "source"> & ScheduleInput;
 export type TaskChanges = Partial<Pick<TaskRow, "title" | "description" | "status" | "source">> & ScheduleInput;
@@ -18,10 +18,16 @@ export interface TaskFilters {
 }
 
 const columns = getTableColumns(tasks);
+const byCreation: Keyset<TaskRow> = {
+  time: tasks.created_at,
+  id: tasks.id,
+  positionOf: (row) => ({ at: row.created_at, id: row.id }),
+};
 
-export async function createTask(store: Store, input: NewTask, settings: TimeSettings): Promise<TaskRow> {
+/** Creates a task. @throws InvalidInputError when its schedule cannot be (a rule without a due, …). */
+export async function createTask(store: Store, input: NewTask): Promise<TaskRow> {
   const { due_time, due_date, timezone, rrule, ...fields } = input;
-  const schedule = planSchedule(undefined, { due_time, due_date, timezone, rrule }, settings);
+  const schedule = planSchedule(undefined, { due_time, due_date, timezone, rrule }, store.time);
   const [row] = await store.db
     .insert(tasks)
     .values({ ...fields, ...schedule })
@@ -31,37 +37,39 @@ export async function createTask(store: Store, input: NewTask, settings: TimeSet
   return task;
 }
 
-export async function getTask(store: Store, id: string): Promise<TaskRow> {
+/** @throws NotFoundError */
+export async function getTask(store: Store, { id }: { id: string }): Promise<TaskRow> {
   const [row] = await store.db.select().from(tasks).where(eq(tasks.id, id));
   if (!row) throw new NotFoundError("task", id);
   return row;
 }
 
-/** Newest first; `due_after` is inclusive and `due_before` exclusive, so adjacent windows never overlap. */
+/**
+ * Newest first; `due_after` is inclusive and `due_before` exclusive, so adjacent windows never overlap.
+ * @throws InvalidInputError for a cursor this API did not issue.
+ */
 export async function listTasks(store: Store, filters: TaskFilters) {
   const where: (SQL | undefined)[] = [
     filters.status && eq(tasks.status, filters.status),
     filters.source && eq(tasks.source, filters.source),
     filters.due_after && gte(tasks.due_time, filters.due_after),
     filters.due_before && lt(tasks.due_time, filters.due_before),
+    after(byCreation, filters.cursor),
   ];
-  if (filters.cursor) {
-    const after = decodeCursor(filters.cursor);
-    where.push(
-      sql`(${tasks.created_at}, ${tasks.id}) < (${after.created_at.toISOString()}::timestamptz, ${after.id}::uuid)`,
-    );
-  }
   const rows = await store.db
     .select()
     .from(tasks)
     .where(and(...where))
-    .orderBy(desc(tasks.created_at), desc(tasks.id))
+    .orderBy(...newestFirst(byCreation))
     .limit(filters.limit + 1);
-  return page(rows, filters.limit);
+  return page(byCreation, rows, filters.limit);
 }
 
-/** Deletes the task; its reminders go with it (ON DELETE CASCADE), and the change log records each. */
-export async function deleteTask(store: Store, id: string, expectedVersion?: number) {
+/**
+ * Deletes the task; its reminders go with it (ON DELETE CASCADE), and the change log records each.
+ * @throws NotFoundError, or PreconditionFailedError when `expectedVersion` (If-Match) is stale.
+ */
+export async function deleteTask(store: Store, { id, expectedVersion }: { id: string; expectedVersion?: number }) {
   const [row] = await store.db
     .delete(tasks)
     .where(and(eq(tasks.id, id), versionMatches(tasks.version, expectedVersion)))

@@ -131,21 +131,22 @@ async function applyPlan(store: Store, id: string, plan: UpdatePlan) {
  * only if it has not changed meanwhile. Completing a recurring task records the completion and
  * moves the task to its next occurrence, pending again, with its relative reminders re-armed.
  * `expectedVersion` (from If-Match) guards against lost updates.
+ * @throws NotFoundError; PreconditionFailedError (stale version); InvalidInputError (the change
+ * cannot apply, e.g. clearing a due that relative reminders hang on); ConflictError (others kept
+ * changing it throughout).
  */
 export async function updateTask(
   store: Store,
-  id: string,
-  changes: TaskChanges,
-  settings: TimeSettings,
-  expectedVersion?: number,
+  { id, changes, expectedVersion }: { id: string; changes: TaskChanges; expectedVersion?: number },
 ): Promise<TaskRow> {
+  const settings = store.time;
   const withVersion = (plan: UpdatePlan) =>
     expectedVersion === undefined
       ? plan
       : { ...plan, guard: and(plan.guard, versionMatches(tasks.version, expectedVersion)) };
   let plan = planBlind(id, changes);
   if (!plan) {
-    const current = await getTask(store, id);
+    const current = await getTask(store, { id });
     plan = planFromCurrent(id, current, changes, settings);
     if (!plan) return current;
   }

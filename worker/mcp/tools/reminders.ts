@@ -1,6 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../http/fields";
-import { CreateReminder, ReminderListQuery } from "../../routes/reminders/schemas";
+import {
+  CreateReminder,
+  checkSnoozeTime,
+  ReminderListQuery,
+  snoozeFields,
+  snoozeUntil,
+} from "../../routes/reminders/schemas";
 import { toReminder } from "../../routes/reminders/view";
 import * as service from "../../services/reminders";
 import { defineTool, TIME_RULE } from "../tool";
@@ -36,14 +42,30 @@ export const reminderTools = [
     },
   }),
   defineTool({
-    name: "snooze_reminder",
-    title: "Snooze a reminder",
-    description: `Move a reminder to a new time. It is armed again for that time, even if it was already sent or had failed. ${TIME_RULE}`,
+    name: "move_reminder",
+    title: "Move a reminder",
+    description: `Move a reminder to a new time (it becomes absolute). It is armed again for that time, even if it was already sent or had failed. To fire an already-delivered reminder again a little later, prefer snooze_reminder. ${TIME_RULE}`,
     scope: "reminders:write",
     input: z.strictObject({ id: IdParam.shape.id, remind_at: CreateReminder.shape.remind_at.unwrap() }),
     arguments: { id: ID, remind_at: "The new time, with an offset." },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    run: async ({ store }, { id, remind_at }) => toReminder(await service.updateReminder(store, id, { remind_at })),
+    run: async ({ store }, { id, remind_at }) =>
+      toReminder(await service.updateReminder(store, { id, changes: { remind_at } })),
+  }),
+  defineTool({
+    name: "snooze_reminder",
+    title: "Snooze a reminder",
+    description: `Fire a reminder that has gone off (sent, failed, or due now) again later: in minutes (1–43200), or at until (within 30 days). A reminder still waiting for its time cannot be snoozed; use move_reminder. A relative reminder stays relative. ${TIME_RULE}`,
+    scope: "reminders:write",
+    input: z.strictObject({ id: IdParam.shape.id, ...snoozeFields }).superRefine(checkSnoozeTime),
+    arguments: {
+      id: ID,
+      minutes: "Fire again this many minutes from now.",
+      until: "Or: fire again at this instant, with an offset.",
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run: async ({ store }, { id, ...time }) =>
+      toReminder(await service.snoozeReminder(store, { id, until: snoozeUntil(time) })),
   }),
   defineTool({
     name: "delete_reminder",
@@ -54,7 +76,7 @@ export const reminderTools = [
     arguments: { id: ID },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     run: async ({ store }, { id }) => {
-      await service.deleteReminder(store, id);
+      await service.deleteReminder(store, { id });
       return { deleted: "reminder", id };
     },
   }),

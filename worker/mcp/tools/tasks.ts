@@ -22,7 +22,7 @@ export const taskTools = [
       source: "Where the request came from: telegram, whatsapp, ui or system (default).",
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
-    run: async ({ store, settings }, args) => toTask(await service.createTask(store, args, settings)),
+    run: async ({ store }, args) => toTask(await service.createTask(store, args)),
   }),
   defineTool({
     name: "list_tasks",
@@ -45,7 +45,7 @@ export const taskTools = [
     input: TaskId,
     arguments: { id: ID },
     annotations: { readOnlyHint: true, idempotentHint: true },
-    run: async ({ store }, { id }) => toTask(await service.getTask(store, id)),
+    run: async ({ store }, { id }) => toTask(await service.getTask(store, { id })),
   }),
   defineTool({
     name: "update_task",
@@ -60,8 +60,8 @@ export const taskTools = [
         "Optional: the task's version as you last read it. If someone has changed the task since, nothing changes and you get an error: read it again and redo the change.",
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    run: async ({ store, settings }, { id, changes, version }) =>
-      toTask(await updateTask(store, id, changes, settings, version)),
+    run: async ({ store }, { id, changes, version }) =>
+      toTask(await updateTask(store, { id, changes, expectedVersion: version })),
   }),
   defineTool({
     name: "complete_task",
@@ -72,7 +72,7 @@ export const taskTools = [
     input: TaskId,
     arguments: { id: ID },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    run: async ({ store, settings }, { id }) => toTask(await updateTask(store, id, { status: "completed" }, settings)),
+    run: async ({ store }, { id }) => toTask(await updateTask(store, { id, changes: { status: "completed" } })),
   }),
   defineTool({
     name: "delete_task",
@@ -84,7 +84,7 @@ export const taskTools = [
     arguments: { id: ID },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     run: async ({ store }, { id }) => {
-      await service.deleteTask(store, id);
+      await service.deleteTask(store, { id });
       return { deleted: "task", id };
     },
   }),

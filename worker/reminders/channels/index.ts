@@ -1,5 +1,5 @@
 import type { ReminderRow } from "../../db/schema";
-import type { ScanConfig } from "../config";
+import type { ScanConfig } from "../../settings/scan";
 import { type Channel, notConfigured } from "./channel";
 import { openclawChannel } from "./openclaw";
 import { telegramChannel } from "./telegram";

@@ -1,4 +1,4 @@
-import type { OpenClawConfig } from "../config";
+import type { OpenClawConfig } from "../../settings/scan";
 import { reminderText } from "../message";
 import type { Channel } from "./channel";
 import { classifyStatus, describeBody, isReply, postJson } from "./http";

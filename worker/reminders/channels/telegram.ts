@@ -1,4 +1,4 @@
-import type { TelegramConfig } from "../config";
+import type { TelegramConfig } from "../../settings/scan";
 import { reminderText } from "../message";
 import { type Channel, noRecipient, permanent } from "./channel";
 import { classifyStatus, describeBody, isReply, postJson } from "./http";

@@ -1,5 +1,5 @@
+import type { WhatsAppConfig } from "../../settings/scan";
 import type { DueReminder } from "../claim";
-import type { WhatsAppConfig } from "../config";
 import { formatDueTime, reminderText, truncate } from "../message";
 import { type Channel, type DeliveryResult, noRecipient, permanent, transient } from "./channel";
 import { classifyStatus, describeBody, isReply, postJson } from "./http";

@@ -69,6 +69,9 @@ describe("GET /agenda: local days", () => {
       reminder: { id: ping.id, task_id: midday.id, remind_at: "2026-06-15T12:15:00.000Z", status: "scheduled" },
       task: { id: midday.id, title: midday.title },
     });
+    // "exactly as /tasks and /reminders show them" (README, Agenda): the reminder carries its task's zone.
+    expect(entry?.kind === "reminder" && entry.reminder).toEqual(ping);
+    expect(ping.timezone).toBe("UTC");
     const kolkataLate = kolkata.days.flatMap((d) => d.entries).find((e) => e.kind === "task" && e.task.id === late.id);
     expect(kolkataLate).toMatchObject({ local_time: "2026-06-16T01:30:00+05:30", task: late });
   });

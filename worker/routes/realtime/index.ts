@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { HTTPException } from "hono/http-exception";
 import { DEFAULT_ROOM, PARTY } from "../../../party/protocol";
 import type { HonoEnv } from "../../env";
 import { json, problems } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
 import { issueRoomToken } from "../../realtime/token";
+import { UnconfiguredError } from "../../services/errors";
+import { settingsOf } from "../../settings";
 import { RoomToken } from "./schemas";
 
 export const realtimeRoutes = new OpenAPIHono<HonoEnv>().openapi(
@@ -18,12 +19,9 @@ export const realtimeRoutes = new OpenAPIHono<HonoEnv>().openapi(
     responses: { 200: json(RoomToken, "The token and where to use it."), ...problems() },
   }),
   async (c) => {
-    const secret = c.env.REALTIME_SECRET;
-    if (!secret) throw new HTTPException(500, { message: "Realtime is not configured: set REALTIME_SECRET." });
-    const token = await issueRoomToken(secret, {
-      room: DEFAULT_ROOM,
-      ttlSeconds: Number(c.env.REALTIME_TOKEN_TTL_S) || 60,
-    });
+    const { secret, tokenTtlSeconds } = settingsOf(c.env).realtime;
+    if (!secret) throw new UnconfiguredError("realtime", "Realtime is not configured: set REALTIME_SECRET.");
+    const token = await issueRoomToken(secret, { room: DEFAULT_ROOM, ttlSeconds: tokenTtlSeconds });
     return c.json({ ...token, room: DEFAULT_ROOM, path: `/parties/${PARTY}/${DEFAULT_ROOM}` }, 200);
   },
 );

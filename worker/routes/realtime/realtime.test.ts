@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { decode } from "hono/utils/jwt/jwt";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, expectProblem } from "../../../test/helpers";
 import worker from "../../index";
 import { verifyRoomToken } from "../../realtime/token";
@@ -23,7 +23,9 @@ describe("POST /realtime/token", () => {
     expect(await verifyRoomToken("another-secret", res.body.token, "default")).toBe(false);
   });
 
-  it("fails loudly, naming the variable, when REALTIME_SECRET is not configured", async () => {
+  it("answers 503 naming the variable, and logs it, when REALTIME_SECRET is not configured", async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
     const ctx = createExecutionContext();
     const res = await worker.fetch(
       new Request("http://sync.test/realtime/token", {
@@ -34,7 +36,11 @@ describe("POST /realtime/token", () => {
       ctx,
     );
     await waitOnExecutionContext(ctx);
-    const problem = expectProblem({ status: res.status, headers: res.headers, body: await res.json() }, 500);
+    spy.mockRestore();
+    const problem = expectProblem({ status: res.status, headers: res.headers, body: await res.json() }, 503);
+    expect(problem.type).toBe("/problems/realtime-unconfigured");
     expect(problem.detail).toContain("REALTIME_SECRET");
+    // The same condition the room's gateway reports for a socket.
+    expect(errors.map((line) => JSON.parse(line).error).join("\n")).toContain("REALTIME_SECRET");
   });
 });

@@ -5,7 +5,15 @@ import { IdParam } from "../../http/fields";
 import { json, jsonBody, notModifiedResponse, problems, withIfMatch } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
 import * as service from "../../services/reminders";
-import { CreateReminder, Reminder, ReminderListQuery, ReminderPage, SnoozeReminder, UpdateReminder } from "./schemas";
+import {
+  CreateReminder,
+  Reminder,
+  ReminderListQuery,
+  ReminderPage,
+  SnoozeReminder,
+  snoozeUntil,
+  UpdateReminder,
+} from "./schemas";
 import { toReminder } from "./view";
 
 export const reminderRoutes = new OpenAPIHono<HonoEnv>()
@@ -54,7 +62,7 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       },
     }),
     async (c) => {
-      const reminder = toReminder(await service.getReminder(c.var.store, c.req.valid("param").id));
+      const reminder = toReminder(await service.getReminder(c.var.store, c.req.valid("param")));
       const etag = etagOf(reminder.version);
       if (notModified(c, reminder.version)) return c.body(null, 304, { etag });
       return c.json(reminder, 200, { etag });
@@ -72,9 +80,10 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 200: json(Reminder, "The updated reminder."), ...problems(400, 404, 412, 413, 415, 422) },
     }),
     async (c) => {
-      const id = c.req.valid("param").id;
+      const { id } = c.req.valid("param");
+      const changes = c.req.valid("json");
       const reminder = toReminder(
-        await service.updateReminder(c.var.store, id, c.req.valid("json"), ifMatchVersion(c)),
+        await service.updateReminder(c.var.store, { id, changes, expectedVersion: ifMatchVersion(c) }),
       );
       return c.json(reminder, 200, { etag: etagOf(reminder.version) });
     },
@@ -90,9 +99,8 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 200: json(Reminder, "The re-armed reminder."), ...problems(400, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
-      const { minutes, until } = c.req.valid("json");
-      const at = until ?? new Date(Date.now() + minutes! * 60_000);
-      const reminder = toReminder(await service.snoozeReminder(c.var.store, c.req.valid("param").id, at));
+      const until = snoozeUntil(c.req.valid("json"));
+      const reminder = toReminder(await service.snoozeReminder(c.var.store, { id: c.req.valid("param").id, until }));
       return c.json(reminder, 200, { etag: etagOf(reminder.version) });
     },
   )
@@ -107,7 +115,10 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 204: { description: "Deleted." }, ...problems(404, 412) },
     }),
     async (c) => {
-      await service.deleteReminder(c.var.store, c.req.valid("param").id, ifMatchVersion(c));
+      await service.deleteReminder(c.var.store, {
+        id: c.req.valid("param").id,
+        expectedVersion: ifMatchVersion(c),
+      });
       return c.body(null, 204);
     },
   );

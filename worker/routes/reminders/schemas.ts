@@ -92,29 +92,38 @@ export const UpdateReminder = z
   .refine((v) => Object.keys(v).length > 0, "Send at least one field to change.")
   .openapi("UpdateReminder");
 
-export const SnoozeReminder = z
-  .strictObject({
-    minutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(SNOOZE_MINUTES_MAX)
-      .optional()
-      .openapi({ description: "Fire again this many minutes from now (1–43200).", example: 10 }),
-    until: timestampInput().optional().openapi({ description: "Fire again at this instant (in the future)." }),
-  })
-  .superRefine((value, ctx) => {
-    // zod runs this even when a field failed; that field already carries its own issue.
-    if (value.until !== undefined && !(value.until instanceof Date)) return;
-    if ((value.minutes === undefined) === (value.until === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["minutes"], message: "send exactly one of minutes and until" });
-    } else if (value.until && value.until.getTime() <= Date.now()) {
-      ctx.addIssue({ code: "custom", path: ["until"], message: "must be in the future" });
-    } else if (value.until && value.until.getTime() > Date.now() + SNOOZE_MINUTES_MAX * 60_000) {
-      ctx.addIssue({ code: "custom", path: ["until"], message: "must be within 30 days" });
-    }
-  })
-  .openapi("SnoozeReminder");
+/** When to fire again: one of these (REST's body; the MCP tool adds the reminder's id). */
+export const snoozeFields = {
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(SNOOZE_MINUTES_MAX)
+    .optional()
+    .openapi({ description: "Fire again this many minutes from now (1–43200).", example: 10 }),
+  until: timestampInput().optional().openapi({ description: "Fire again at this instant (in the future)." }),
+};
+
+type SnoozeTime = { minutes?: number; until?: Date };
+
+/** Exactly one of `minutes` and `until`, within the next 30 days. */
+export function checkSnoozeTime(value: SnoozeTime, ctx: z.RefinementCtx) {
+  // zod runs this even when a field failed; that field already carries its own issue.
+  if (value.until !== undefined && !(value.until instanceof Date)) return;
+  if ((value.minutes === undefined) === (value.until === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["minutes"], message: "send exactly one of minutes and until" });
+  } else if (value.until && value.until.getTime() <= Date.now()) {
+    ctx.addIssue({ code: "custom", path: ["until"], message: "must be in the future" });
+  } else if (value.until && value.until.getTime() > Date.now() + SNOOZE_MINUTES_MAX * 60_000) {
+    ctx.addIssue({ code: "custom", path: ["until"], message: "must be within 30 days" });
+  }
+}
+
+/** The instant a checked snooze asks for. */
+export const snoozeUntil = ({ minutes, until }: SnoozeTime, now = Date.now()) =>
+  until ?? new Date(now + minutes! * 60_000);
+
+export const SnoozeReminder = z.strictObject(snoozeFields).superRefine(checkSnoozeTime).openapi("SnoozeReminder");
 
 export const ReminderListQuery = z.strictObject({
   task_id: z.uuid().optional(),

@@ -5,7 +5,6 @@ import { IdParam } from "../../http/fields";
 import { json, jsonBody, notModifiedResponse, problems, withIfMatch } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
 import { listCompletions } from "../../services/task-completions";
-import { timeSettings } from "../../services/task-schedule";
 import * as service from "../../services/tasks";
 import { updateTask } from "../../services/update-task";
 import {
@@ -31,7 +30,7 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 201: json(Task, "The created task; Location names it."), ...problems(400, 413, 415, 422) },
     }),
     async (c) => {
-      const task = toTask(await service.createTask(c.var.store, c.req.valid("json"), timeSettings(c.env)));
+      const task = toTask(await service.createTask(c.var.store, c.req.valid("json")));
       return c.json(task, 201, { location: `/tasks/${task.id}`, etag: etagOf(task.version) });
     },
   )
@@ -61,7 +60,7 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 200: json(Task, "The task; ETag is its version."), ...notModifiedResponse, ...problems(404) },
     }),
     async (c) => {
-      const task = toTask(await service.getTask(c.var.store, c.req.valid("param").id));
+      const task = toTask(await service.getTask(c.var.store, c.req.valid("param")));
       const etag = etagOf(task.version);
       if (notModified(c, task.version)) return c.body(null, 304, { etag });
       return c.json(task, 200, { etag });
@@ -78,9 +77,9 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 200: json(Task, "The updated task."), ...problems(400, 404, 412, 413, 415, 422) },
     }),
     async (c) => {
-      const id = c.req.valid("param").id;
+      const { id } = c.req.valid("param");
       const changes = c.req.valid("json");
-      const task = toTask(await updateTask(c.var.store, id, changes, timeSettings(c.env), ifMatchVersion(c)));
+      const task = toTask(await updateTask(c.var.store, { id, changes, expectedVersion: ifMatchVersion(c) }));
       return c.json(task, 200, { etag: etagOf(task.version) });
     },
   )
@@ -95,7 +94,10 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 200: json(TaskCompletionPage, "One page of completions."), ...problems(404, 422) },
     }),
     async (c) => {
-      const { items, next_cursor } = await listCompletions(c.var.store, c.req.valid("param").id, c.req.valid("query"));
+      const { items, next_cursor } = await listCompletions(c.var.store, {
+        task_id: c.req.valid("param").id,
+        ...c.req.valid("query"),
+      });
       return c.json({ items: items.map(toCompletion), next_cursor }, 200);
     },
   )
@@ -110,7 +112,7 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 204: { description: "Deleted." }, ...problems(404, 412) },
     }),
     async (c) => {
-      await service.deleteTask(c.var.store, c.req.valid("param").id, ifMatchVersion(c));
+      await service.deleteTask(c.var.store, { id: c.req.valid("param").id, expectedVersion: ifMatchVersion(c) });
       return c.body(null, 204);
     },
   );

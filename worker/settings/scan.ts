@@ -1,15 +1,7 @@
 import { z } from "zod";
 import { recipientProblem } from "../services/recipients";
-
-/**
- * What the scan reads from the environment: the `[vars]` in wrangler.toml, plus the secrets set with
- * `wrangler secret put` (optional: a channel without its secret is "not configured").
- */
-export type ScanEnv = Cloudflare.Env & {
-  TELEGRAM_BOT_TOKEN?: string;
-  WHATSAPP_TOKEN?: string;
-  OPENCLAW_HOOKS_TOKEN?: string;
-};
+import { SettingsError } from "./errors";
+import { baseUrl, count, issueLines, optional, url } from "./vars";
 
 export interface TelegramConfig {
   token: string;
@@ -53,30 +45,6 @@ export interface ScanConfig {
   openclaw?: OpenClawConfig;
 }
 
-/** Unset and empty are the same: wrangler.toml declares optional variables as "". */
-const optional = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => v || undefined);
-
-const count = (fallback: number, min: number, max: number) =>
-  optional.transform((v, ctx) => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (Number.isInteger(n) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max} (got '${v}')` });
-    return z.NEVER;
-  });
-
-const baseUrl = (fallback: string) =>
-  optional.pipe(
-    z
-      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-      .default(fallback)
-      .transform((u) => u.replace(/\/+$/, "")),
-  );
-
 const schema = z.object({
   SCAN_BATCH_SIZE: count(50, 1, 1000),
   SCAN_BUDGET_MS: count(25_000, 1000, 900_000),
@@ -96,7 +64,7 @@ const schema = z.object({
   WHATSAPP_DEFAULT_TO: optional,
   WHATSAPP_TEMPLATE_NAME: optional,
   WHATSAPP_TEMPLATE_LANGUAGE: optional,
-  OPENCLAW_HOOKS_URL: optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+  OPENCLAW_HOOKS_URL: url,
   OPENCLAW_HOOKS_TOKEN: optional,
 });
 
@@ -129,21 +97,15 @@ function crossChecks(v: Vars): string[] {
   return problems;
 }
 
-export class ScanConfigError extends Error {
-  override name = "ScanConfigError";
-}
-
 /**
  * Reads and checks the scan's settings. Throws one error naming every bad variable, so a broken
  * deploy says exactly what to fix in the cron's logs instead of failing reminders one by one.
  */
-export function readScanConfig(env: ScanEnv): ScanConfig {
+export function readScanConfig(env: object): ScanConfig {
   const parsed = schema.safeParse(env);
-  const problems = parsed.success
-    ? crossChecks(parsed.data)
-    : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  const problems = parsed.success ? crossChecks(parsed.data) : issueLines(parsed.error);
   if (!parsed.success || problems.length > 0) {
-    throw new ScanConfigError(`Invalid reminder scan configuration:\n- ${problems.join("\n- ")}`);
+    throw new SettingsError(`Invalid reminder scan configuration:\n- ${problems.join("\n- ")}`);
   }
   const v = parsed.data;
   return {
@@ -172,7 +134,7 @@ export function readScanConfig(env: ScanEnv): ScanConfig {
         : undefined,
     openclaw:
       v.OPENCLAW_HOOKS_URL && v.OPENCLAW_HOOKS_TOKEN
-        ? { url: v.OPENCLAW_HOOKS_URL.replace(/\/+$/, ""), token: v.OPENCLAW_HOOKS_TOKEN }
+        ? { url: v.OPENCLAW_HOOKS_URL, token: v.OPENCLAW_HOOKS_TOKEN }
         : undefined,
   };
 }

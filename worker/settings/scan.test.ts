@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { readScanConfig, type ScanEnv } from "./config";
+import { readScanConfig } from "./scan";
 
-const read = (overrides: Record<string, string>) => () => readScanConfig({ ...env, ...overrides } as ScanEnv);
+const read = (overrides: Record<string, string>) => () => readScanConfig({ ...env, ...overrides });
 
 describe("readScanConfig", () => {
   it("reads wrangler.toml's defaults, with a channel per configured provider", () => {
