@@ -9,7 +9,51 @@ const TEST_BINDINGS = {
 };
 
 /**
- * Three projects share one global set-up (the databases and the fake providers): the Worker's tests
+ * The Worker inside workerd, its bindings pointed at the test databases and the fake providers.
+ * `database` names the injected database behind HYPERDRIVE; `clock` is SCAN_CLOCK.
+ */
+function workersProject(options: {
+  name: string;
+  include: string[];
+  exclude: string[];
+  database: "databaseUrl" | "clockDatabaseUrl";
+  clock: "on" | "off";
+}) {
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          hyperdrives: { HYPERDRIVE: inject(options.database), SCRATCH: inject("scratchDatabaseUrl") },
+          bindings: {
+            ...TEST_BINDINGS,
+            LOG_LEVEL: "warn",
+            SCAN_CLOCK: options.clock,
+            // More hostile-input cases than CI's default: FUZZ_RUNS=5000 npm test
+            ...(process.env.FUZZ_RUNS ? { FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
+            // Providers are the fakes; the OpenClaw gateway stays off unless a test turns it on.
+            TELEGRAM_API_BASE: inject("fakes").urls.telegram,
+            TELEGRAM_BOT_TOKEN: FAKE_TOKENS.telegram,
+            WHATSAPP_API_BASE: inject("fakes").urls.whatsapp,
+            WHATSAPP_TOKEN: FAKE_TOKENS.whatsapp,
+            WHATSAPP_PHONE_NUMBER_ID: FAKE_WHATSAPP_PHONE_NUMBER_ID,
+          },
+          // The suite makes thousands of requests as one admin; the limit itself is tested under wrangler dev.
+          ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } } },
+        },
+      })),
+    ],
+    test: {
+      name: options.name,
+      include: options.include,
+      exclude: [...configDefaults.exclude, "test/node/**", "test/e2e/**", "test/faults/**", ...options.exclude],
+      testTimeout: 30_000,
+    },
+  };
+}
+
+/**
+ * Four projects share one global set-up (the databases and the fake providers): the Worker's tests
  * run inside workerd; `test/node/` runs in Node and starts its own `wrangler dev` where it needs one;
  * `test/e2e/` runs in Node against one shared `wrangler dev` (with the dashboard) and a headless browser.
  */
@@ -17,36 +61,21 @@ export default defineConfig({
   test: {
     globalSetup: ["./test/setup/global.ts"],
     projects: [
-      {
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              hyperdrives: { HYPERDRIVE: inject("databaseUrl"), SCRATCH: inject("scratchDatabaseUrl") },
-              bindings: {
-                ...TEST_BINDINGS,
-                LOG_LEVEL: "warn",
-                // More hostile-input cases than CI's default: FUZZ_RUNS=5000 npm test
-                ...(process.env.FUZZ_RUNS ? { FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
-                // Providers are the fakes; the OpenClaw gateway stays off unless a test turns it on.
-                TELEGRAM_API_BASE: inject("fakes").urls.telegram,
-                TELEGRAM_BOT_TOKEN: FAKE_TOKENS.telegram,
-                WHATSAPP_API_BASE: inject("fakes").urls.whatsapp,
-                WHATSAPP_TOKEN: FAKE_TOKENS.whatsapp,
-                WHATSAPP_PHONE_NUMBER_ID: FAKE_WHATSAPP_PHONE_NUMBER_ID,
-              },
-              // The suite makes thousands of requests as one admin; the limit itself is tested under wrangler dev.
-              ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } } },
-            },
-          })),
-        ],
-        test: {
-          name: "workers",
-          include: ["worker/**/*.test.ts", "party/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/node/**", "test/e2e/**", "test/faults/**"],
-          testTimeout: 30_000,
-        },
-      },
+      workersProject({
+        name: "workers",
+        include: ["worker/**/*.test.ts", "party/**/*.test.ts", "test/**/*.test.ts"],
+        exclude: ["worker/reminders/clock.test.ts"],
+        database: "databaseUrl",
+        // The clock's alarms would deliver every other test's due reminders; it has its own project.
+        clock: "off",
+      }),
+      workersProject({
+        name: "clock",
+        include: ["worker/reminders/clock.test.ts"],
+        exclude: [],
+        database: "clockDatabaseUrl",
+        clock: "on",
+      }),
       {
         test: {
           name: "node",

@@ -52,12 +52,27 @@ console.log(`api       http://127.0.0.1:${port}  (docs at /docs, OpenAPI at /ope
 console.log(`dashboard http://127.0.0.1:${port}/  (live over the room at /parties/main/default)`);
 if (process.env.ADMIN_TOKEN)
   console.log(`admin     Authorization: Bearer ${process.env.ADMIN_TOKEN}  (ADMIN_TOKEN in .env)`);
+console.log("reminders live: the reminder clock fires each on its second; the cron runs every minute as in production");
 console.log("stop      Ctrl-C stops the Worker and the database");
+
+// `wrangler dev --test-scheduled` runs the cron only when asked, so ask once a minute, on the minute,
+// as Cloudflare would: pruning and the clock's safety net then run locally too.
+const runCron = () => fetch(`http://127.0.0.1:${port}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`).catch(() => {});
+let cron: ReturnType<typeof setInterval> | undefined;
+const firstMinute = setTimeout(
+  () => {
+    void runCron();
+    cron = setInterval(runCron, 60_000);
+  },
+  60_000 - (Date.now() % 60_000),
+);
 
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
+  clearTimeout(firstMinute);
+  clearInterval(cron);
   wrangler.kill("SIGINT");
   await database?.stop();
   process.exit(code);

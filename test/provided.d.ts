@@ -5,6 +5,8 @@ declare module "vitest" {
     databaseKind: "postgres" | "pglite";
     /** A second migrated database for tests that need the whole change log to themselves (pruning, lock demos). */
     scratchDatabaseUrl: string;
+    /** The reminder clock's own database: its alarms scan every due reminder, so no other test shares it. */
+    clockDatabaseUrl: string;
     /** Fake providers: `urls` as the Worker's settings take them, `control` for their `/__control/…` routes. */
     fakes: {
       urls: { telegram: string; whatsapp: string; openclaw: string };

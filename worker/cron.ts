@@ -1,12 +1,24 @@
 import type { Env } from "./env";
 import { pruneExpired } from "./housekeeping";
+import { log } from "./http/log";
 import { scanDueReminders } from "./reminders/scheduled";
+import { CLOCK_NAME } from "./work/clock-nudge";
 
 /**
- * Every minute: deliver due reminders, and prune what has expired. Each job runs in its own
- * `waitUntil` and fails on its own, so a broken scan setting never stops pruning, nor the reverse.
+ * Every minute: deliver due reminders, re-sync the reminder clock with the database, and prune what
+ * has expired. Each job runs in its own `waitUntil` and fails on its own, so a broken scan setting
+ * never stops pruning, nor the reverse. The clock delivers on the second; this scan is its safety net.
  */
 export const scheduled: ExportedHandlerScheduledHandler<Env> = (controller, env, ctx) => {
   ctx.waitUntil(scanDueReminders(env, new Date(controller.scheduledTime), { cron: controller.cron }));
+  ctx.waitUntil(syncClock(env));
   ctx.waitUntil(pruneExpired(env));
 };
+
+async function syncClock(env: Env) {
+  try {
+    await env.CLOCK.get(env.CLOCK.idFromName(CLOCK_NAME)).sync();
+  } catch (err) {
+    log(undefined, "warn", "reminder clock sync failed", { error: String(err) });
+  }
+}

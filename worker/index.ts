@@ -4,6 +4,7 @@ import type { Env } from "./env";
 import { routeRoomRequest } from "./realtime/gateway";
 
 export { SyncRoom } from "../party/sync-room";
+export { ReminderClock } from "./reminders/clock";
 
 export default {
   async fetch(request, env, ctx) {

@@ -64,42 +64,43 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
   });
 
   it("drives a whole story — task, reminder, agenda, snooze, complete, delete — each effect visible over REST", async () => {
+    // The story is set in 2099 so that nothing in it is due yet: a past reminder would fire at once.
     // "Remind me to call the dentist on 2 March at 9, half an hour before." (the user is in Berlin)
     const task = await callToolOk(agent, "create_task", {
       title: "Call the dentist",
-      due_time: "2026-03-02T09:00:00+01:00",
+      due_time: "2099-03-02T09:00:00+01:00",
       source: "telegram",
     });
     const taskRes = await rest.tasks[":id"].$get({ param: { id: task.id } });
     expect(taskRes.status).toBe(200);
     expect(await taskRes.json()).toMatchObject({
       title: "Call the dentist",
-      due_time: "2026-03-02T08:00:00.000Z",
+      due_time: "2099-03-02T08:00:00.000Z",
       status: "pending",
       source: "telegram",
     });
 
     const reminder = await callToolOk(agent, "create_reminder", {
       task_id: task.id,
-      remind_at: "2026-03-02T08:30:00+01:00",
+      remind_at: "2099-03-02T08:30:00+01:00",
       channel: "telegram",
     });
     const reminderRes = await rest.reminders[":id"].$get({ param: { id: reminder.id } });
     expect(await reminderRes.json()).toMatchObject({
       task_id: task.id,
-      remind_at: "2026-03-02T07:30:00.000Z",
+      remind_at: "2099-03-02T07:30:00.000Z",
       status: "scheduled",
     });
 
     // "What do I have on 2 March?"
-    const window = { from: "2026-03-02T00:00:00+01:00", tz: "Europe/Berlin" };
+    const window = { from: "2099-03-02T00:00:00+01:00", tz: "Europe/Berlin" };
     const agenda = await callToolOk(agent, "agenda", window);
     expect(agenda.days).toEqual([
       {
-        date: "2026-03-02",
+        date: "2099-03-02",
         entries: [
-          expect.objectContaining({ kind: "reminder", local_time: "2026-03-02T08:30:00+01:00" }),
-          expect.objectContaining({ kind: "task", local_time: "2026-03-02T09:00:00+01:00" }),
+          expect.objectContaining({ kind: "reminder", local_time: "2099-03-02T08:30:00+01:00" }),
+          expect.objectContaining({ kind: "task", local_time: "2099-03-02T09:00:00+01:00" }),
         ],
       },
     ]);
@@ -107,9 +108,9 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
     expect(await agendaRes.json()).toEqual(agenda);
 
     // "Move that reminder a quarter of an hour later."
-    await callToolOk(agent, "move_reminder", { id: reminder.id, remind_at: "2026-03-02T08:45:00+01:00" });
+    await callToolOk(agent, "move_reminder", { id: reminder.id, remind_at: "2099-03-02T08:45:00+01:00" });
     const snoozed = await (await rest.reminders[":id"].$get({ param: { id: reminder.id } })).json();
-    expect(snoozed).toMatchObject({ remind_at: "2026-03-02T07:45:00.000Z", version: 2 });
+    expect(snoozed).toMatchObject({ remind_at: "2099-03-02T07:45:00.000Z", version: 2 });
 
     // "Done, I called them."
     await callToolOk(agent, "complete_task", { id: task.id });
@@ -125,7 +126,7 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
   });
 
   it("answers bad arguments with a tool error naming the field", async () => {
-    const result = await callTool(agent, "create_task", { title: "Dentist", due_time: "2026-03-02T09:00:00" });
+    const result = await callTool(agent, "create_task", { title: "Dentist", due_time: "2099-03-02T09:00:00" });
     expect(result.isError).toBe(true);
     expect(toolText(result)).toMatch(/^Invalid argument 'due_time': must be an ISO 8601 timestamp with an offset/);
   });

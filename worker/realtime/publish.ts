@@ -1,3 +1,4 @@
+import type { Change } from "../../party/protocol";
 import type { Env } from "../env";
 import { log } from "../http/log";
 import { changesOfTransactions } from "../services/changes";
@@ -8,17 +9,14 @@ import { workspaceRoom } from "./room";
 const PUBLISH_TIMEOUT_MS = 5_000;
 
 /**
- * Sends what the committed transactions `txids` wrote to the change log to the room, which
- * broadcasts it. Call it after commit inside `waitUntil` (an HTTP request's or the cron's). It never
- * throws: a failed publish loses nothing, because every client catches up from `GET /changes` on
- * connect and on any gap in seq.
+ * Sends `changes` to the room, which broadcasts them. Call it after commit inside `waitUntil`. It
+ * never throws: a failed publish loses nothing, because every client catches up from
+ * `GET /changes` on connect and on any gap in seq.
  */
-export async function publishChanges(env: Pick<Env, "MAIN">, store: Store, txids: readonly string[]): Promise<void> {
-  if (txids.length === 0) return;
+export async function broadcastChanges(env: Pick<Env, "MAIN">, changes: readonly Change[]): Promise<void> {
+  if (changes.length === 0) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const changes = await changesOfTransactions(store, { txids });
-    if (changes.length === 0) return;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new Error(`the room did not answer in ${PUBLISH_TIMEOUT_MS} ms`)),
@@ -26,13 +24,26 @@ export async function publishChanges(env: Pick<Env, "MAIN">, store: Store, txids
       );
     });
     const room = await Promise.race([workspaceRoom(env), timeout]);
-    await Promise.race([room.publish(changes), timeout]);
+    await Promise.race([room.publish([...changes]), timeout]);
+  } catch (err) {
+    log(undefined, "warn", "publish to room failed; clients will catch up from /changes", {
+      seqs: changes.map((change) => change.seq),
+      error: String(err),
+    });
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/** Reads what the committed transactions `txids` wrote to the change log and broadcasts it; never throws. */
+export async function publishChanges(env: Pick<Env, "MAIN">, store: Store, txids: readonly string[]): Promise<void> {
+  if (txids.length === 0) return;
+  try {
+    await broadcastChanges(env, await changesOfTransactions(store, { txids }));
   } catch (err) {
     log(undefined, "warn", "publish to room failed; clients will catch up from /changes", {
       txids,
       error: String(err),
     });
-  } finally {
-    if (timer) clearTimeout(timer);
   }
 }

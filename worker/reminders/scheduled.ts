@@ -1,6 +1,6 @@
 import { log } from "../http/log";
 import { settingsOf } from "../settings";
-import { beginUnitOfWork, type WorkEnv } from "../work/unit-of-work";
+import { beginUnitOfWork, type UnitOfWorkOptions, type WorkEnv } from "../work/unit-of-work";
 import { createChannels } from "./channels";
 import { roomFromEnv } from "./channels/ui";
 import { runScan, type ScanReport } from "./scan";
@@ -10,7 +10,12 @@ import { runScan, type ScanReport } from "./scan";
  * the room about the deliveries, retries and failures it committed. A bad scan setting stops this
  * run only, logged with the variable it names; nothing else depends on it.
  */
-export async function scanDueReminders(env: WorkEnv, dueBy: Date, trigger: Record<string, unknown>) {
+export async function scanDueReminders(
+  env: WorkEnv,
+  dueBy: Date,
+  trigger: Record<string, unknown>,
+  options: UnitOfWorkOptions = {},
+): Promise<ScanReport | undefined> {
   let config: ReturnType<typeof settingsOf>["scan"];
   try {
     config = settingsOf(env).scan;
@@ -18,7 +23,7 @@ export async function scanDueReminders(env: WorkEnv, dueBy: Date, trigger: Recor
     log(undefined, "error", "reminder scan not run", { ...trigger, error: (err as Error).message });
     return undefined;
   }
-  const work = beginUnitOfWork(env);
+  const work = beginUnitOfWork(env, options);
   try {
     const report: ScanReport = await runScan(work.store, config, createChannels(config, roomFromEnv(env)), { dueBy });
     log(undefined, "info", "reminder scan", { ...trigger, ...report });

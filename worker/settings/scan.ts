@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { recipientProblem } from "../services/recipients";
 import { SettingsError } from "./errors";
-import { baseUrl, count, issueLines, optional, url } from "./vars";
+import { baseUrl, count, issueLines, oneOf, optional, url } from "./vars";
 
 export interface TelegramConfig {
   token: string;
@@ -38,6 +38,8 @@ export interface ScanConfig {
   retryMaxSeconds: number;
   /** A provider call slower than this is abandoned and retried later. */
   providerTimeoutMs: number;
+  /** Whether the reminder clock (a Durable Object alarm) delivers on the second; off: the cron alone. */
+  clock: boolean;
   /** Who a reminder without its own recipient goes to, per channel. */
   defaultRecipients: { telegram?: string; whatsapp?: string };
   telegram?: TelegramConfig;
@@ -55,6 +57,7 @@ const schema = z.object({
   SCAN_RETRY_BASE_S: count(30, 1, 86_400),
   SCAN_RETRY_MAX_S: count(1800, 1, 86_400),
   PROVIDER_TIMEOUT_MS: count(10_000, 100, 120_000),
+  SCAN_CLOCK: oneOf(["on", "off"], "on"),
   TELEGRAM_BOT_TOKEN: optional,
   TELEGRAM_API_BASE: baseUrl("https://api.telegram.org"),
   TELEGRAM_DEFAULT_CHAT_ID: optional,
@@ -118,6 +121,7 @@ export function readScanConfig(env: object): ScanConfig {
     retryBaseSeconds: v.SCAN_RETRY_BASE_S,
     retryMaxSeconds: v.SCAN_RETRY_MAX_S,
     providerTimeoutMs: v.PROVIDER_TIMEOUT_MS,
+    clock: v.SCAN_CLOCK === "on",
     defaultRecipients: { telegram: v.TELEGRAM_DEFAULT_CHAT_ID, whatsapp: v.WHATSAPP_DEFAULT_TO },
     telegram: v.TELEGRAM_BOT_TOKEN ? { token: v.TELEGRAM_BOT_TOKEN, apiBase: v.TELEGRAM_API_BASE } : undefined,
     whatsapp:

@@ -1,20 +1,32 @@
+import type { Change } from "../../party/protocol";
 import { createDatabase } from "../db/client";
 import type { Env } from "../env";
-import { publishChanges } from "../realtime/publish";
+import { log } from "../http/log";
+import { broadcastChanges } from "../realtime/publish";
+import { changesOfTransactions } from "../services/changes";
 import type { Store } from "../services/store";
 import { settingsOf } from "../settings";
+import { earliestArmed, nudgeClock } from "./clock-nudge";
 
-/** What a unit of work needs from the environment: the database and, when bound, the room. */
-export type WorkEnv = Pick<Env, "HYPERDRIVE"> & Partial<Pick<Env, "MAIN">>;
+/** What a unit of work needs from the environment: the database and, when bound, the room and the clock. */
+export type WorkEnv = Pick<Env, "HYPERDRIVE"> & Partial<Pick<Env, "MAIN" | "CLOCK">>;
+
+export interface UnitOfWorkOptions {
+  /** Whether to tell the reminder clock about reminders armed here; the clock's own runs need not. */
+  nudgeClock?: boolean;
+}
 
 /**
  * One unit of work: an HTTP request, a cron run or an alarm. It owns its own database client
  * (Workers share no I/O objects across requests) and the list of transactions it committed.
  */
 export interface UnitOfWork {
-  /** What services run with: the database, and `onCommitted` to note each committed transaction. */
+  /** What services run with: the database, the time settings, and `onCommitted` to note each commit. */
   store: Store;
-  /** Tells the room what the committed transactions wrote to the change log; never throws. */
+  /**
+   * Tells others what the committed transactions wrote to the change log: the room broadcasts it,
+   * and the reminder clock hears of the earliest reminder armed. Never throws.
+   */
   publishCommitted(): Promise<void>;
   /** Ends the database client's connections. */
   close(): Promise<void>;
@@ -23,17 +35,41 @@ export interface UnitOfWork {
 }
 
 /** Opens a unit of work against the Hyperdrive binding, with the configured timeouts. */
-export function beginUnitOfWork(env: WorkEnv): UnitOfWork {
+export function beginUnitOfWork(env: WorkEnv, options: UnitOfWorkOptions = {}): UnitOfWork {
   const settings = settingsOf(env);
   const { db, close } = createDatabase(env.HYPERDRIVE.connectionString, settings.database);
   const committed: string[] = [];
   const store: Store = { db, time: settings.time, onCommitted: (txid) => committed.push(txid) };
-  const publishCommitted = () =>
-    env.MAIN ? publishChanges({ MAIN: env.MAIN }, store, committed.splice(0)) : Promise.resolve();
-  return {
-    store,
-    publishCommitted,
-    close,
-    end: () => publishCommitted().finally(close),
+  const wantsClock = (options.nudgeClock ?? true) && clockIsOn(env);
+  const publishCommitted = async () => {
+    const txids = committed.splice(0);
+    if (txids.length === 0 || (!env.MAIN && !wantsClock)) return;
+    let changes: Change[];
+    try {
+      // One read serves both: the room's broadcast and the clock's next time.
+      changes = await changesOfTransactions(store, { txids });
+    } catch (err) {
+      log(undefined, "warn", "reading committed changes failed; clients will catch up from /changes", {
+        txids,
+        error: String(err),
+      });
+      return;
+    }
+    const armed = wantsClock ? earliestArmed(changes) : undefined;
+    await Promise.all([
+      env.MAIN ? broadcastChanges({ MAIN: env.MAIN }, changes) : undefined,
+      armed !== undefined ? nudgeClock(env, armed) : undefined,
+    ]);
   };
+  return { store, publishCommitted, close, end: () => publishCommitted().finally(close) };
+}
+
+/** SCAN_CLOCK=off leaves delivery to the cron alone; a bad scan setting leaves it to the cron too. */
+function clockIsOn(env: WorkEnv): boolean {
+  if (!env.CLOCK) return false;
+  try {
+    return settingsOf(env).scan.clock;
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,70 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { log } from "../http/log";
+import { settingsOf } from "../settings";
+import { beginUnitOfWork } from "../work/unit-of-work";
+import { nextDueAt } from "./next-due";
+import { scanDueReminders } from "./scheduled";
+
+/**
+ * The reminder clock: one Durable Object holding one alarm at the earliest time any armed reminder
+ * falls due, so a reminder fires on its second rather than at the cron's next minute. Writes nudge
+ * it after they commit; the cron re-syncs it every minute, so a lost nudge costs at most a minute.
+ *
+ * The alarm runs the same scan as the cron. Its claims are leased and conditional, so an alarm and a
+ * cron run (or an alarm the platform retries after a throw: Durable Objects deliver alarms at least
+ * once) never deliver a reminder twice.
+ */
+export class ReminderClock extends DurableObject<Env> {
+  /** Fire at `at` if that comes before the alarm this clock holds (or it holds none). */
+  async nudge(at: number): Promise<void> {
+    await this.setEarlier(at);
+  }
+
+  /** Re-reads the next due time from the database (the cron's safety net, once a minute). */
+  async sync(): Promise<number | null> {
+    const next = await this.nextDue();
+    if (next !== undefined) await this.setEarlier(next);
+    return this.ctx.storage.getAlarm();
+  }
+
+  override async alarm(): Promise<void> {
+    if (!this.isOn()) return;
+    try {
+      await scanDueReminders(this.env, new Date(), { trigger: "alarm" }, { nudgeClock: false });
+    } finally {
+      // Always re-arm, even after a throw: the next due time is in the database whatever happened.
+      // A run stopped by its budget leaves reminders due now, so the clock fires again at once.
+      const next = await this.nextDue();
+      if (next !== undefined) await this.setEarlier(next);
+    }
+  }
+
+  /**
+   * Moves the alarm only earlier. A nudge that lands while an alarm runs has already set the next
+   * alarm; the run's own re-arm, read before that write committed, must not push it later.
+   */
+  private async setEarlier(at: number) {
+    if (!this.isOn()) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(Math.max(at, Date.now()));
+  }
+
+  private async nextDue(): Promise<number | undefined> {
+    const work = beginUnitOfWork(this.env, { nudgeClock: false });
+    try {
+      return (await nextDueAt(work.store, new Date()))?.getTime();
+    } finally {
+      await work.close();
+    }
+  }
+
+  private isOn(): boolean {
+    try {
+      return settingsOf(this.env).scan.clock;
+    } catch (err) {
+      log(undefined, "error", "reminder clock off: bad scan setting", { error: (err as Error).message });
+      return false;
+    }
+  }
+}
