@@ -1,6 +1,6 @@
 import { round } from "../lib/result.ts";
 import { bundleContributors } from "../lib/worker-build.ts";
-import type { Measured } from "./footprint.ts";
+import type { Measured } from "./footprint-measured.ts";
 
 const share = (part: number, whole: number) => `${Math.round((100 * part) / whole)} %`;
 

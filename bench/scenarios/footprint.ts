@@ -2,8 +2,9 @@ import type { RunningWorker } from "../../scripts/lib/wrangler.ts";
 import { importProfile, importTime } from "../lib/node-import.ts";
 import { percentile, type Row, round, type ScenarioResult } from "../lib/result.ts";
 import { startApp, startHello } from "../lib/stack.ts";
-import { profileStartup, type StartupProfile, summarizeProfile } from "../lib/startup-profile.ts";
-import { buildWorker, type WorkerBuild } from "../lib/worker-build.ts";
+import { profileStartup, summarizeProfile } from "../lib/startup-profile.ts";
+import { buildWorker } from "../lib/worker-build.ts";
+import type { Measured } from "./footprint-measured.ts";
 import { footprintNotes } from "./footprint-notes.ts";
 
 export interface FootprintContext {
@@ -24,19 +25,6 @@ const STARTUP_LIMIT_MS = 1000;
 const STARTUP_LIMIT = "1 s startup (global scope), every plan";
 /** /health is tried this often while wrangler dev starts: the cold start's resolution. */
 const POLL_MS = 20;
-
-/** One Worker and everything measured of it. */
-export interface Measured {
-  name: "app" | "hello";
-  build: WorkerBuild;
-  start: () => Promise<RunningWorker>;
-  /** workerd's startup, profiled by `wrangler check startup`. */
-  profiles: StartupProfile[];
-  imports: { wallMs: number; cpuMs: number }[];
-  /** The import in Node, profiled finely enough to attribute by package. */
-  nodeProfiles: StartupProfile[];
-  coldStartsMs: number[];
-}
 
 const median = (xs: number[]) => percentile(xs, 50);
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
