@@ -2,7 +2,6 @@ import { cpus } from "node:os";
 import type { RunningWorker } from "../../scripts/lib/wrangler.ts";
 import { unloadReminders } from "../../test/bulk.ts";
 import { providerVars, startFakeProviders } from "../../test/setup/fakes.ts";
-import { triggerCron } from "../lib/cron.ts";
 import { sampleMemory } from "../lib/memory.ts";
 import { pgbench } from "../lib/pgbench.ts";
 import {
@@ -17,6 +16,7 @@ import {
 import { type Row, round, type ScenarioResult } from "../lib/result.ts";
 import { type BenchDatabase, startApp } from "../lib/stack.ts";
 import { type StatementTime, trackStatements } from "../lib/statements.ts";
+import { overlappingRuns, runUntilDone, shippedDefaultsRun } from "./scan-runs.ts";
 
 export interface ScanContext {
   quick: boolean;
@@ -67,27 +67,17 @@ async function claimLimit(databaseUrl: string, seconds: number) {
   return { serial, parallel };
 }
 
-/** Cron runs one after another until one finds nothing due; the reports and the wall time of each. */
-async function runUntilDone(app: RunningWorker) {
-  const runs: Awaited<ReturnType<typeof triggerCron>>[] = [];
-  for (;;) {
-    const run = await triggerCron(app);
-    runs.push(run);
-    if (run.reports[0]!.stoppedBy === "nothing due") return runs;
-    // A run that delivers nothing yet stops for another reason would repeat forever.
-    if (run.reports[0]!.sent === 0) throw new Error(`a cron run delivered nothing: ${JSON.stringify(run.reports[0])}`);
-  }
-}
-
 /**
  * Scenario 4: `due` reminders among `notDue` armed ones, delivered through the cron to fake providers
  * on loopback that answer at once, with the per-run cap lifted so runs end by their time budget or
  * when nothing is due. Reminders per second, and the database time the runs cost, against the claim
- * statement alone in pgbench.
+ * statement alone in pgbench; then two runs at once, and one run as shipped against providers that
+ * take `BENCH_SCAN_LATENCY_MS` to answer.
  */
 export async function reminderScan(ctx: ScanContext): Promise<ScenarioResult> {
   const notDue = Number(process.env.BENCH_SCAN_NOT_DUE) || (ctx.quick ? 20_000 : 1_000_000);
   const due = Number(process.env.BENCH_SCAN_DUE) || (ctx.quick ? 2_000 : 100_000);
+  const latencyMs = Number(process.env.BENCH_SCAN_LATENCY_MS) || 100;
   const sql = ctx.db.sql;
   const batch = SCAN_SHIPPED.batchSize;
   const fakes = await startFakeProviders();
@@ -125,12 +115,20 @@ export async function reminderScan(ctx: ScanContext): Promise<ScenarioResult> {
           `${state!.sent} marked sent, ${state!.left} not`,
       );
     }
-    await unloadReminders(sql, [idle.taskId, dueTask]);
+    await unloadReminders(sql, [dueTask]);
 
     const wallMs = runs.reduce((sum, r) => sum + r.wallMs, 0);
     const scanMs = runs.reduce((sum, r) => sum + r.reports[0]!.elapsedMs, 0);
     const batches = runs.reduce((sum, r) => sum + r.reports[0]!.batches, 0);
     const appRate = (due / wallMs) * 1000;
+
+    // Both among the same not-due reminders, as the runs above.
+    const overlap = await overlappingRuns(sql, app, fakes, { due, soloRate: appRate });
+    await app.stop();
+    app = undefined;
+    const defaults = await shippedDefaultsRun(sql, ctx.databaseUrl, { due, latencyMs });
+    await unloadReminders(sql, [idle.taskId]);
+
     const claimRecordMs = db.claim.ms + db.record.ms;
     const dbMs = claimRecordMs + db.publish.ms + db.other.ms;
     const outsideMs = scanMs - claimRecordMs;
@@ -149,7 +147,8 @@ export async function reminderScan(ctx: ScanContext): Promise<ScenarioResult> {
     return {
       title: `4. Reminder scan: ${n(due)} due among ${n(notDue)} not due, fake providers answering at once`,
       ratioMeaning:
-        "reminders/s ÷ the claim alone in pgbench on one connection (1 = the scan costs no more than its claims)",
+        "reminders/s ÷ the claim alone in pgbench on one connection (1 = the scan costs no more than its claims); " +
+        "for two runs at once, ÷ one run alone; for the shipped defaults, ÷ what the calls in flight allow at the providers' round trip",
       rows: [
         {
           scenario: "4 reminder scan",
@@ -170,6 +169,8 @@ export async function reminderScan(ctx: ScanContext): Promise<ScenarioResult> {
           ratio: round(((due / claimRecordMs) * 1000) / limitRate, 3),
           note: `claim ${perBatch("claim")}, record ${perBatch("record")}`,
         },
+        overlap,
+        defaults,
         pgbenchRow(1, limit.serial),
         pgbenchRow(cpus().length, limit.parallel),
       ],
