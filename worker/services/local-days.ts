@@ -1,4 +1,4 @@
-import { dateToLocal, fromLocal, normalizeTimeZone, offsetAt } from "../time/zone";
+import { dateToLocal, fromLocal, offsetAt } from "../time/zone";
 
 /**
  * Local calendar days in an IANA time zone, for the agenda: "which local day is this instant on"
@@ -6,9 +6,6 @@ import { dateToLocal, fromLocal, normalizeTimeZone, offsetAt } from "../time/zon
  */
 
 const DAY_MS = 86_400_000;
-
-/** Whether `name` is an IANA time zone the runtime knows, such as `Europe/Berlin` or `UTC`. */
-export const isTimeZone = (name: string) => normalizeTimeZone(name) !== null;
 
 /** "+05:30" for an offset in milliseconds (whole minutes; historic second offsets are rounded down). */
 function formatOffset(offsetMs: number) {

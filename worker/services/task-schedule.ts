@@ -1,6 +1,7 @@
 import type { TaskRow } from "../db/schema";
+import { CandidateBudget, RuleCostError } from "../time/budget";
 import { canonicalRule, parseRule, setsTimeOfDay } from "../time/rrule";
-import { followingOccurrence, SeriesTooFarError } from "../time/series";
+import { followingOccurrence, type SeriesPosition, SeriesTooFarError } from "../time/series";
 import { dateToLocal, formatLocal, fromLocal, localDate, parseLocal, toLocal } from "../time/zone";
 import { InvalidInputError } from "./errors";
 
@@ -26,15 +27,40 @@ export interface ScheduleInput {
   rrule?: string | null;
 }
 
+const RULE_ADVICE =
+  "its parts meet too rarely or never (an INTERVAL that never lands on its BYHOUR, a BYSETPOS past every period's set); choose parts whose occurrences are closer together";
+const COMPLETION_ADVICE =
+  "move the due nearer the series' current occurrence, or set a new rrule to restart the series at the due";
+
 const invalid = (path: string, message: string) =>
   new InvalidInputError(`Invalid body field '${path}': ${message}`, [{ path, location: "body", message }]);
 
 /**
+ * The series' next occurrence; a rule too costly to evaluate is the caller's mistake (422 naming
+ * `rrule`), reported as a completion or as the write that set the rule.
+ */
+function following(position: SeriesPosition, budget: CandidateBudget, advice: string) {
+  try {
+    return followingOccurrence(position, budget);
+  } catch (err) {
+    if (err instanceof RuleCostError) throw invalid("rrule", `${err.message}; ${advice}`);
+    if (err instanceof SeriesTooFarError) throw invalid("status", err.message);
+    throw err;
+  }
+}
+
+/**
  * The schedule columns after applying `input` to `current` (undefined when creating). An all-day
  * task's due_time is local midnight of its due_date, so filters and sorting on due_time treat both
- * kinds alike; its reminders count from the configured local hour on that date.
+ * kinds alike; its reminders count from the configured local hour on that date. A new series is
+ * refused (422 naming `rrule`) when finding its second occurrence costs more than `budget`.
  */
-export function planSchedule(current: Schedule | undefined, input: ScheduleInput, settings: TimeSettings): Schedule {
+export function planSchedule(
+  current: Schedule | undefined,
+  input: ScheduleInput,
+  settings: TimeSettings,
+  budget = new CandidateBudget(),
+): Schedule {
   const timezone = input.timezone ?? current?.timezone ?? "UTC";
   let due_date: string | null;
   let due_time: Date | null;
@@ -69,6 +95,8 @@ export function planSchedule(current: Schedule | undefined, input: ScheduleInput
   // A new rule starts its series at the due; switching between timed and all-day re-anchors the
   // series' wall-clock time there but keeps its count; moving the due alone moves this occurrence only.
   if (newSeries || !current) {
+    const due = due_date !== null ? { date: due_date } : { instant: due_time.getTime() };
+    following({ rule: rrule, timezone, occurrenceLocal: dueLocal, occurrence: 1, due }, budget, RULE_ADVICE);
     return {
       due_time,
       due_date,
@@ -86,23 +114,24 @@ export function planSchedule(current: Schedule | undefined, input: ScheduleInput
 
 /**
  * Completing a recurring task: the schedule of its next occurrence, or null when COUNT or UNTIL has
- * ended the series (then the completion really completes it).
+ * ended the series (then the completion really completes it). Throws InvalidInputError naming
+ * `status` when the due was postponed past too many occurrences, and naming `rrule` when finding the
+ * next one costs more than `budget`.
  */
-export function planNextOccurrence(schedule: Schedule, settings: TimeSettings): Schedule | null {
+export function planNextOccurrence(
+  schedule: Schedule,
+  settings: TimeSettings,
+  budget = new CandidateBudget(),
+): Schedule | null {
   if (!schedule.rrule || !schedule.occurrence_local || !schedule.due_time) return null;
-  let next: ReturnType<typeof followingOccurrence>;
-  try {
-    next = followingOccurrence({
-      rule: schedule.rrule,
-      timezone: schedule.timezone,
-      occurrenceLocal: parseLocal(schedule.occurrence_local),
-      occurrence: schedule.occurrence ?? 1,
-      due: schedule.due_date !== null ? { date: schedule.due_date } : { instant: schedule.due_time.getTime() },
-    });
-  } catch (err) {
-    if (err instanceof SeriesTooFarError) throw invalid("status", err.message);
-    throw err;
-  }
+  const position: SeriesPosition = {
+    rule: schedule.rrule,
+    timezone: schedule.timezone,
+    occurrenceLocal: parseLocal(schedule.occurrence_local),
+    occurrence: schedule.occurrence ?? 1,
+    due: schedule.due_date !== null ? { date: schedule.due_date } : { instant: schedule.due_time.getTime() },
+  };
+  const next = following(position, budget, COMPLETION_ADVICE);
   if (!next) return null;
   const moved =
     schedule.due_date !== null

@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { rowFromDriver } from "../db/rows";
 import { reminders, type TaskRow, taskCompletions, tasks } from "../db/schema";
+import { CandidateBudget } from "../time/budget";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
 import { armAt } from "./reminders";
 import { missingOrStale, type Store, versionMatches } from "./store";
@@ -59,11 +60,13 @@ function planFromCurrent(
   settings: TimeSettings,
 ): UpdatePlan | null {
   const { due_time, due_date, timezone, rrule, ...fields } = changes;
-  let schedule = planSchedule(current, { due_time, due_date, timezone, rrule }, settings);
+  // One budget for the plan: a patch that sets a rule and completes it evaluates the rule twice.
+  const budget = new CandidateBudget();
+  let schedule = planSchedule(current, { due_time, due_date, timezone, rrule }, settings, budget);
   let status = fields.status;
   const completing = status === "completed" && current.status !== "completed";
   if (completing && schedule.rrule) {
-    const next = planNextOccurrence(schedule, settings);
+    const next = planNextOccurrence(schedule, settings, budget);
     // The series goes on: the task is pending again at its next occurrence. Otherwise it ends here.
     if (next) {
       schedule = next;

@@ -1,8 +1,10 @@
-import { nextOccurrence } from "./recurrence";
-import { parseRule, type Rule } from "./rrule";
+import { CandidateBudget, ZONE_LOOKUP } from "./budget";
+import { occurrences } from "./recurrence";
+import { parseRule } from "./rrule";
 import { fromLocal, localDate, toLocal } from "./zone";
 
-const DAY = 86_400_000;
+/** A zone's offset never jumps by more than a day (Samoa's in 2011 and Kiritimati's in 1995 were the largest). */
+const OFFSET_SPAN = 86_400_000;
 
 /** Where a recurring task stands: which occurrence of its series its due stands for. */
 export interface SeriesPosition {
@@ -27,39 +29,45 @@ export const MAX_STEPS = 10_000;
 /** The due being completed lies more than MAX_STEPS occurrences past the series' current one. */
 export class SeriesTooFarError extends Error {}
 
-function ended(rule: Rule, occurrence: number, local: number, zone: string) {
-  if (rule.count !== undefined && occurrence > rule.count) return true;
-  if (rule.until?.kind === "date") return localDate(local) > rule.until.date;
-  if (rule.until?.kind === "instant") return fromLocal(local, zone) > rule.until.at;
-  return false;
+/**
+ * Whether floating `local` falls after `instant` (whose floating time is `instantLocal`) in `zone`.
+ * Only times within OFFSET_SPAN of it need the zone lookup, charged to `budget` as ZONE_LOOKUP.
+ */
+function isAfter(local: number, instant: number, instantLocal: number, zone: string, budget: CandidateBudget) {
+  if (local > instantLocal + OFFSET_SPAN) return true;
+  if (local <= instantLocal - OFFSET_SPAN) return false;
+  budget.spend(ZONE_LOOKUP);
+  return fromLocal(local, zone) > instant;
 }
 
 /**
  * The occurrence that follows the one being completed, or null when COUNT or UNTIL ends the series
- * (or it has no occurrence within the expansion horizon). Throws SeriesTooFarError rather than
- * silently ending a series whose due was postponed past more than MAX_STEPS occurrences. It comes after the series' current
+ * (or it has no occurrence within the expansion horizon). It comes after the series' current
  * occurrence and after the due being completed, so moving a due earlier never repeats an occurrence
- * and postponing it past later ones skips them.
+ * and postponing it past later ones skips them. Throws SeriesTooFarError rather than silently
+ * ending a series whose due was postponed past more than MAX_STEPS occurrences, and RuleCostError
+ * when finding the occurrence would test more candidates than `budget` allows.
  */
-export function followingOccurrence(position: SeriesPosition): NextOccurrence | null {
+export function followingOccurrence(position: SeriesPosition, budget = new CandidateBudget()): NextOccurrence | null {
   const rule = parseRule(position.rule);
-  const dueLocal = "date" in position.due ? undefined : toLocal(position.due.instant, position.timezone);
-  let local = position.occurrenceLocal;
+  const zone = position.timezone;
+  const { due } = position;
+  const dueLocal = "date" in due ? undefined : toLocal(due.instant, zone);
+  const until = rule.until?.kind === "instant" ? { at: rule.until.at, local: toLocal(rule.until.at, zone) } : undefined;
   let occurrence = position.occurrence;
-  for (let step = 0; step < MAX_STEPS; step++) {
-    const next = nextOccurrence(rule, local, local);
-    if (next === null) return null;
+  let steps = 0;
+  for (const next of occurrences(rule, position.occurrenceLocal, position.occurrenceLocal, budget)) {
     occurrence += 1;
-    if (ended(rule, occurrence, next, position.timezone)) return null;
-    local = next;
-    const later =
-      "date" in position.due
-        ? localDate(next) > position.due.date
-        : // Cheap floating comparison first; the zone lookup only near the due.
-          next > dueLocal! - DAY && fromLocal(next, position.timezone) > position.due.instant;
+    if (rule.count !== undefined && occurrence > rule.count) return null;
+    if (rule.until?.kind === "date" && localDate(next) > rule.until.date) return null;
+    if (until && isAfter(next, until.at, until.local, zone, budget)) return null;
+    const later = "date" in due ? localDate(next) > due.date : isAfter(next, due.instant, dueLocal!, zone, budget);
     if (later) return { occurrenceLocal: next, occurrence };
+    if (++steps === MAX_STEPS) {
+      throw new SeriesTooFarError(
+        `The due is more than ${MAX_STEPS} occurrences past the series' current one; set a new rrule to restart the series there.`,
+      );
+    }
   }
-  throw new SeriesTooFarError(
-    `The due is more than ${MAX_STEPS} occurrences past the series' current one; set a new rrule to restart the series there.`,
-  );
+  return null;
 }

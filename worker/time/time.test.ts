@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { nextOccurrence } from "./recurrence";
 import { parseRule, RuleError } from "./rrule";
 import { followingOccurrence } from "./series";
-import { fromLocal, normalizeTimeZone, toLocal } from "./zone";
+import { fromLocal, normalizeTimeZone, offsetAt, toLocal, zoneCacheSizes } from "./zone";
 
 const local = (s: string) => Date.parse(`${s}Z`);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -43,6 +43,25 @@ describe("time zones", () => {
     ]) {
       expect(normalizeTimeZone(bad), bad).toBeNull();
     }
+  });
+
+  it("caches one formatter per zone whatever its spelling, and a bounded number of spellings", () => {
+    const at = Date.parse("2026-07-01T12:00:00Z");
+    const expected = { "US/Eastern": -4, "Asia/Kolkata": 5.5, "Europe/Berlin": 2, "Etc/GMT+5": -5 };
+    for (const [zone, hours] of Object.entries(expected)) expect(offsetAt(at, zone)).toBe(hours * 3_600_000);
+    const before = zoneCacheSizes().formatters;
+    // 4,000 spellings of four zones, as a client might send them: every case of every letter.
+    for (let i = 0; i < 1000; i++) {
+      for (const [zone, hours] of Object.entries(expected)) {
+        const spelling = [...zone].map((c, j) => ((i >> (j % 10)) & 1 ? c.toUpperCase() : c.toLowerCase())).join("");
+        const stored = normalizeTimeZone(`${spelling}`);
+        expect(stored?.toLowerCase()).toBe(zone.toLowerCase());
+        expect(offsetAt(at, stored!)).toBe(hours * 3_600_000);
+      }
+    }
+    expect(zoneCacheSizes().formatters).toBe(before);
+    // README, Limits: at most 256 spellings of zone names are remembered.
+    expect(zoneCacheSizes().spellings).toBeLessThanOrEqual(256);
   });
 
   it("resolves wall-clock times by RFC 5545: a skipped time moves forward by the gap, a repeated one is the first", () => {

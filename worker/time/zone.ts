@@ -9,35 +9,51 @@
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-// Module-scope caches of pure data (no I/O): formatters are costly to build and zones are few.
+// Module-scope caches of pure data (no I/O): formatters are costly to build. They are keyed by the
+// runtime's own zone id, of which there are a few hundred; the spellings that lead to an id come
+// from input (any case of any IANA link), so that map keeps only the latest MAX_SPELLINGS.
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const zoneIds = new Map<string, string>();
+const MAX_SPELLINGS = 256;
 let canonical: Map<string, string> | undefined;
 
-function formatter(zone: string) {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-      era: "short",
-    });
-    formatters.set(zone, f);
-  }
-  return f;
+const build = (timeZone: string) =>
+  new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+    era: "short",
+  });
+
+/** The runtime's id for a zone name in any spelling (`us/eastern` → `America/New_York`); throws RangeError if unknown. */
+function zoneId(zone: string): string {
+  const known = formatters.has(zone) ? zone : zoneIds.get(zone);
+  if (known) return known;
+  const f = build(zone);
+  const id = f.resolvedOptions().timeZone;
+  if (!formatters.has(id)) formatters.set(id, f);
+  if (zoneIds.size >= MAX_SPELLINGS) zoneIds.delete(zoneIds.keys().next().value!);
+  zoneIds.set(zone, id);
+  return id;
 }
+
+const formatter = (zone: string) => formatters.get(zone) ?? formatters.get(zoneId(zone))!;
+
+/** What the module holds, for the tests that keep its memory bounded whatever zone names arrive. */
+export const zoneCacheSizes = () => ({ formatters: formatters.size, spellings: zoneIds.size });
 
 const IANA_SHAPE = /^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/i;
 
 /**
  * The stored spelling of an IANA zone name, or null if the runtime does not know it. Accepts the
  * runtime's zone list (case-insensitively, answered in its spelling), `UTC`, and IANA links the
- * runtime resolves to a listed zone (`Asia/Kolkata`, `US/Eastern`, `Etc/GMT+5`). Refuses offsets
+ * runtime resolves to a listed zone (`Asia/Kolkata`, `US/Eastern`, `Etc/GMT+5`), answered as sent
+ * unless the link is its own target in another case (`etc/gmt+5` → `Etc/GMT+5`). Refuses offsets
  * (`+01:00`) and abbreviations (`EST`, `CET`): they carry no DST rules, or the wrong ones.
  */
 export function normalizeTimeZone(name: string): string | null {
@@ -47,11 +63,11 @@ export function normalizeTimeZone(name: string): string | null {
   if (name.length > 64 || !IANA_SHAPE.test(name)) return null;
   let resolved: string;
   try {
-    resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    resolved = zoneId(name);
   } catch {
     return null;
   }
-  if (resolved === "UTC" && name.toUpperCase() === "UTC") return "UTC";
+  if (resolved.toLowerCase() === name.toLowerCase()) return resolved;
   return resolved === "UTC" || resolved.startsWith("Etc/") || canonical.has(resolved.toLowerCase()) ? name : null;
 }
 
@@ -87,9 +103,10 @@ export function toLocal(instant: number, zone: string): number {
  */
 export function fromLocal(local: number, zone: string): number {
   // Zones change offset at most once within two days, so the offsets a day either side are the
-  // only candidates.
+  // only candidates, and when they agree the zone kept one offset throughout.
   const before = offsetAt(local - DAY, zone);
   const after = offsetAt(local + DAY, zone);
+  if (before === after) return local - before;
   const valid = [local - before, local - after].filter((instant) => offsetAt(instant, zone) === local - instant);
   if (valid.length > 0) return Math.min(...valid);
   return local - before;

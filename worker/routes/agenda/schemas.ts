@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { timestampInput, timestampOutput } from "../../http/fields";
+import { timestampInput, timestampOutput, timeZoneInput } from "../../http/fields";
 import { AGENDA_MAX_DAYS } from "../../services/agenda";
-import { isTimeZone } from "../../services/local-days";
 import { Reminder } from "../reminders/schemas";
 import { Task } from "../tasks/schemas";
 
@@ -14,9 +13,7 @@ export const AgendaQuery = z.strictObject({
     .openapi({
       description: `End of the window (exclusive), with an offset; at most ${AGENDA_MAX_DAYS} days after \`from\`. Default: the end of \`from\`'s local day in \`tz\`.`,
     }),
-  tz: z
-    .string()
-    .refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin or UTC (not an offset or an abbreviation)")
+  tz: timeZoneInput()
     .default("UTC")
     .openapi({ description: "IANA time zone whose local days group the agenda.", example: "Europe/Berlin" }),
 });
