@@ -4,6 +4,7 @@ import { DEFAULT_ROOM, PARTY } from "../../../party/protocol";
 import type { HonoEnv } from "../../env";
 import { json, problems } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
+import { neverReplay } from "../../middleware/idempotency";
 import { issueRoomToken } from "../../realtime/token";
 import { RoomToken } from "./schemas";
 
@@ -24,6 +25,8 @@ export const realtimeRoutes = new OpenAPIHono<HonoEnv>().openapi(
       room: DEFAULT_ROOM,
       ttlSeconds: Number(c.env.REALTIME_TOKEN_TTL_S) || 60,
     });
+    // A token is a credential and minting one changes nothing: a retry gets a fresh one.
+    neverReplay(c);
     return c.json({ ...token, room: DEFAULT_ROOM, path: `/parties/${PARTY}/${DEFAULT_ROOM}` }, 200);
   },
 );
