@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { IdParam } from "../../http/fields";
 import { json, jsonBody, problems } from "../../http/openapi";
-import { forgetCachedKey, scoped } from "../../middleware/auth";
+import { forgetCachedKey, forgetUnknownKeys, scoped } from "../../middleware/auth";
 import { withholdOnReplay } from "../../middleware/idempotency";
 import * as service from "../../services/api-keys";
 import { type ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey } from "./schemas";
@@ -34,6 +34,7 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
     }),
     async (c) => {
       const created = await service.createApiKey(c.var.store.db, c.req.valid("json"));
+      forgetUnknownKeys();
       withholdOnReplay(c, { key: SHOWN_ONCE });
       return c.json(toView(created) as z.infer<typeof CreatedApiKey>, 201, { location: `/api-keys/${created.id}` });
     },
