@@ -1,6 +1,6 @@
 import { databaseFor } from "./db/client";
 import type { Env } from "./env";
-import { log } from "./http/log";
+import { errorFields, log } from "./http/log";
 import { pruneChanges } from "./services/changes";
 import { pruneIdempotencyKeys } from "./services/idempotency";
 
@@ -15,7 +15,7 @@ export async function pruneExpired(env: Env) {
     const changes = await pruneChanges({ db }, Number(env.CHANGES_RETENTION_HOURS));
     log(undefined, "info", "pruned", { idempotency_keys: idempotencyKeys, ...changes });
   } catch (err) {
-    log(undefined, "error", "pruning failed", { error: String(err) });
+    log(undefined, "error", "pruning failed", errorFields(err));
   } finally {
     await close();
   }

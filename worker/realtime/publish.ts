@@ -1,6 +1,6 @@
 import type { Database } from "../db/client";
 import type { Env } from "../env";
-import { log } from "../http/log";
+import { errorFields, log } from "../http/log";
 import { changesOfTransactions } from "../services/changes";
 import { workspaceRoom } from "./room";
 
@@ -30,7 +30,7 @@ export async function publishChanges(env: Pick<Env, "MAIN">, db: Database, txids
   } catch (err) {
     log(undefined, "warn", "publish to room failed; clients will catch up from /changes", {
       txids,
-      error: String(err),
+      ...errorFields(err),
     });
   } finally {
     if (timer) clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { databaseFor } from "../db/client";
-import { log } from "../http/log";
+import { errorFields, log } from "../http/log";
 import { publishChanges } from "../realtime/publish";
 import { createChannels } from "./channels";
 import { roomFromEnv } from "./channels/ui";
@@ -24,9 +24,7 @@ export const scanReminders: ExportedHandlerScheduledHandler<ScanEnv> = (controll
       .then(
         (report) => log(undefined, "info", "reminder scan", { cron: controller.cron, ...report }),
         (err: Error) => {
-          // drizzle puts the database's own message in `cause`.
-          const cause = (err as { cause?: { message?: string } }).cause?.message;
-          log(undefined, "error", "reminder scan failed", { cron: controller.cron, error: err.message, cause });
+          log(undefined, "error", "reminder scan failed", { cron: controller.cron, ...errorFields(err) });
           throw err;
         },
       )
