@@ -1,4 +1,5 @@
 import type { Principal } from "./services/api-keys";
+import type { ReplayPolicy } from "./services/idempotency";
 import type { Store } from "./services/store";
 
 /** Secrets: `.env` locally, `wrangler secret put` in production. */
@@ -24,5 +25,7 @@ export interface HonoEnv {
     requestId: string;
     principal: Principal;
     store: Store;
+    /** Set by a route whose response must not be replayed whole (middleware/idempotency.ts). */
+    replay: ReplayPolicy | undefined;
   };
 }

@@ -1,5 +1,5 @@
 import type { Env } from "./env";
-import { log } from "./http/log";
+import { errorFields, log } from "./http/log";
 import { pruneChanges } from "./services/changes";
 import { pruneIdempotencyKeys } from "./services/idempotency";
 import { settingsOf } from "./settings";
@@ -19,7 +19,7 @@ export async function pruneExpired(env: Env) {
     const changes = await pruneChanges(work.store, { retentionHours: retention.changesHours });
     log(undefined, "info", "pruned", { idempotency_keys: idempotencyKeys, ...changes });
   } catch (err) {
-    log(undefined, "error", "pruning failed", { error: (err as Error).message });
+    log(undefined, "error", "pruning failed", errorFields(err));
   } finally {
     await work?.close();
   }

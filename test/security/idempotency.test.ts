@@ -89,6 +89,44 @@ describe("Idempotency-Key", () => {
   });
 });
 
+describe("Idempotency-Key never keeps a secret", () => {
+  it("POST /api-keys: the stored response has no secret, and a replay says it was shown once", async () => {
+    const idem = crypto.randomUUID();
+    const body = { name: `idempotent key ${idem}`, scopes: ["tasks:read"] };
+    const first = await call("POST", "/api-keys", body, { "idempotency-key": idem });
+    expect(first.status).toBe(201);
+    const secret: string = first.body.key;
+    expect(secret).toMatch(/^ocs_/);
+
+    const [row] = await sql`select row_to_json(k)::text as stored from idempotency_keys k
+                            where owner = 'admin-token' and key = ${idem}`;
+    expect(row!.stored).not.toContain(secret);
+    // The prefix (the first 12 characters) is public; nothing after it may be kept.
+    expect(row!.stored).not.toContain(secret.slice(12));
+
+    const replay = await call("POST", "/api-keys", body, { "idempotency-key": idem });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(JSON.stringify(replay.body)).not.toContain(secret.slice(12));
+    expect(replay.body).toMatchObject({ id: first.body.id, prefix: first.body.prefix, key: null });
+    expect(replay.body.redacted.key).toMatch(/shown once/);
+    expect(replay.headers.get("location")).toBe(first.headers.get("location"));
+    expect(await sql`select id from api_keys where name = ${body.name}`).toHaveLength(1);
+    // The key itself is as good as any other.
+    expect((await call("GET", "/tasks?limit=1", undefined, { authorization: `Bearer ${secret}` })).status).toBe(200);
+  });
+
+  it("POST /realtime/token is never stored: a retry gets a fresh token", async () => {
+    const idem = crypto.randomUUID();
+    const first = await call("POST", "/realtime/token", undefined, { "idempotency-key": idem });
+    const retry = await call("POST", "/realtime/token", undefined, { "idempotency-key": idem });
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("idempotent-replayed")).toBeNull();
+    expect(await sql`select 1 from idempotency_keys where owner = 'admin-token' and key = ${idem}`).toHaveLength(0);
+  });
+});
+
 describe("pruning", () => {
   it("the cron deletes stored responses older than 24 hours and keeps newer ones", async () => {
     const [old, fresh] = [crypto.randomUUID(), crypto.randomUUID()];

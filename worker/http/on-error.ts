@@ -13,7 +13,7 @@ import {
   UnavailableError,
   UnconfiguredError,
 } from "../services/errors";
-import { log } from "./log";
+import { errorFields, log } from "./log";
 import { type Problem, problem, problemResponse } from "./problem";
 
 const HTTP_SLUGS: Record<number, string> = {
@@ -72,7 +72,7 @@ export function problemFor(err: Error, c: Context): { problem: Problem; headers:
     return { problem: problem(status, HTTP_SLUGS[status] ?? "http", detail), headers: {} };
   }
   if (isDatabaseUnavailable(err)) {
-    log(c, "warn", "database unavailable", { error: String(err) });
+    log(c, "warn", "database unavailable", errorFields(err));
     return {
       problem: problem(
         503,
@@ -82,7 +82,6 @@ export function problemFor(err: Error, c: Context): { problem: Problem; headers:
       headers: RETRY_AFTER,
     };
   }
-  const cause = err.cause as { code?: string } | undefined;
-  log(c, "error", "unhandled error", { error: String(err), cause: cause && String(cause), code: cause?.code });
+  log(c, "error", "unhandled error", errorFields(err));
   return { problem: problem(500, "internal", "An unexpected error occurred; it has been logged."), headers: {} };
 }

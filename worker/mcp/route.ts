@@ -5,6 +5,7 @@ import type { HonoEnv } from "../env";
 import { json, problems } from "../http/openapi";
 import { problem, problemResponse } from "../http/problem";
 import { scoped } from "../middleware/auth";
+import { readMcpMessage } from "./message";
 import { createMcpServer } from "./server";
 
 const JsonRpcMessage = z
@@ -43,20 +44,22 @@ export const mcpRoutes = new OpenAPIHono<HonoEnv>()
         200: json(JsonRpcMessage, "The JSON-RPC response; tool failures are results with `isError: true`."),
         202: { description: "A notification or response was accepted." },
         // The transport's own refusals are JSON-RPC errors, as MCP clients expect.
-        400: json(JsonRpcMessage, "Not a valid MCP message (a JSON-RPC error)."),
+        400: json(JsonRpcMessage, "Not a valid MCP message, or a batch (refused), as a JSON-RPC error."),
         406: json(JsonRpcMessage, "Accept must allow application/json and text/event-stream (a JSON-RPC error)."),
         415: json(JsonRpcMessage, "The body must be application/json (a JSON-RPC error)."),
         ...problems(413),
       },
     }),
     async (c) => {
+      const message = await readMcpMessage(c);
+      if (message instanceof Response) return message;
       // A fresh server and transport per request: Workers share no I/O objects across requests.
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         enableJsonResponse: true,
       });
       await createMcpServer(c, { store: c.var.store, principal: c.var.principal }).connect(transport);
-      return transport.handleRequest(c.req.raw);
+      return transport.handleRequest(c.req.raw, message);
     },
   )
   .openapi(notAllowed("get"), postOnly)

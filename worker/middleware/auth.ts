@@ -12,22 +12,30 @@ import {
 } from "../services/api-keys";
 import { ForbiddenError, UnauthenticatedError } from "../services/errors";
 import { settingsOf } from "../settings";
+import { KeyCache } from "./key-cache";
 
 /** Routes anyone may call: liveness and the API's own description. */
 export const PUBLIC_PATHS = new Set(["/health", "/openapi.json", "/docs"]);
 
 /**
- * Key lookups are cached in the isolate (module scope holds data, never connections), so a busy
- * key costs one database read per TTL. A revoked key therefore stops working within the TTL
- * everywhere, and at once in the isolate that revoked it.
+ * Key lookups, hits and misses alike, are cached in the isolate (module scope holds data, never
+ * connections), so a busy key, or a wrong one sent over and over, costs one database read per TTL.
+ * A revoked key therefore stops working within the TTL everywhere, and at once in the isolate that
+ * revoked it. The bound keeps random keys from growing the isolate's memory.
  */
 const CACHE_TTL_MS = 30_000;
+const CACHE_BOUND = 1_000;
 const TOUCH_EVERY_MINUTES = 5;
-const keyCache = new Map<string, { principal: Principal | undefined; until: number; touchedAt: number }>();
+const keyCache = new KeyCache(CACHE_BOUND, CACHE_TTL_MS);
 
-export function forgetCachedKey(id: string) {
-  for (const [hash, entry] of keyCache) if (entry.principal?.id === id) keyCache.delete(hash);
-}
+/** After a revocation: the key's next request in this isolate is looked up again, and refused. */
+export const forgetCachedKey = (id: string) => keyCache.forgetKey(id);
+
+/**
+ * After a key is created: no cached miss may outlive it here. Elsewhere a miss lasts at most the
+ * TTL, and only a secret tried before its key existed can have one.
+ */
+export const forgetUnknownKeys = () => keyCache.forgetMisses();
 
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
 
@@ -59,14 +67,8 @@ export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
 
 async function lookUpKey(c: Parameters<typeof authenticate>[0], token: string) {
   if (!looksLikeApiKey(token)) return undefined;
-  const hash = await sha256Hex(token);
   const now = Date.now();
-  let entry = keyCache.get(hash);
-  if (!entry || entry.until < now) {
-    const principal = await findActiveKey(c.var.store.db, hash);
-    entry = { principal, until: now + CACHE_TTL_MS, touchedAt: entry?.touchedAt ?? 0 };
-    keyCache.set(hash, entry);
-  }
+  const entry = await keyCache.resolve(await sha256Hex(token), (hash) => findActiveKey(c.var.store.db, hash), now);
   const { principal } = entry;
   if (principal && now - entry.touchedAt > TOUCH_EVERY_MINUTES * 60_000) {
     entry.touchedAt = now;

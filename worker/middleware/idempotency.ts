@@ -1,9 +1,15 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { HonoEnv } from "../env";
 import { problem, problemResponse } from "../http/problem";
 import { sha256Hex } from "../services/api-keys";
 import { InvalidInputError } from "../services/errors";
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "../services/idempotency";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  withholdFields,
+} from "../services/idempotency";
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ["content-type", "location", "etag"];
@@ -11,7 +17,8 @@ const REPLAYED_HEADERS = ["content-type", "location", "etag"];
 /**
  * `Idempotency-Key` on POST, PATCH and DELETE: the first response is kept (per key owner) and
  * replayed to retries with `Idempotent-Replayed: true`; the same key with another request is 422,
- * and a retry while the first is still running is 409.
+ * and a retry while the first is still running is 409. No secret is ever stored: a route whose
+ * response carries one calls `withholdOnReplay` or `neverReplay` before answering.
  */
 export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
@@ -53,12 +60,31 @@ export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
 
   // Hono turns a handler's error into its response before `next` returns, so c.res is always set.
   await next();
-  if (c.res.status >= 500) {
+  const policy = c.get("replay");
+  if (c.res.status >= 500 || (policy && "store" in policy)) {
     await releaseIdempotencyKey(db, owner, key);
     return;
   }
   const headers = Object.fromEntries(
     REPLAYED_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])),
   );
-  await completeIdempotencyKey(db, owner, key, { status: c.res.status, headers, body: await c.res.clone().text() });
+  const body = await c.res.clone().text();
+  await completeIdempotencyKey(db, owner, key, {
+    status: c.res.status,
+    headers,
+    body: policy ? withholdFields(body, policy.withhold) : body,
+  });
 });
+
+/**
+ * Marks fields of this (JSON) response as secrets shown once: the stored response, and so every
+ * replay, has each of them null and names it under `redacted` with `why`.
+ */
+export function withholdOnReplay(c: Context<HonoEnv>, why: Record<string, string>) {
+  c.set("replay", { withhold: why });
+}
+
+/** Keeps this response out of the store: a retry with the same key runs again. */
+export function neverReplay(c: Context<HonoEnv>) {
+  c.set("replay", { store: false });
+}

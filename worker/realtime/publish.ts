@@ -1,6 +1,6 @@
 import type { Change } from "../../party/protocol";
 import type { Env } from "../env";
-import { log } from "../http/log";
+import { errorFields, log } from "../http/log";
 import { changesOfTransactions } from "../services/changes";
 import type { Store } from "../services/store";
 import { workspaceRoom } from "./room";
@@ -28,7 +28,7 @@ export async function broadcastChanges(env: Pick<Env, "MAIN">, changes: readonly
   } catch (err) {
     log(undefined, "warn", "publish to room failed; clients will catch up from /changes", {
       seqs: changes.map((change) => change.seq),
-      error: String(err),
+      ...errorFields(err),
     });
   } finally {
     if (timer) clearTimeout(timer);

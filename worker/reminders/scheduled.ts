@@ -1,4 +1,4 @@
-import { log } from "../http/log";
+import { errorFields, log } from "../http/log";
 import { settingsOf } from "../settings";
 import { beginUnitOfWork, type UnitOfWorkOptions, type WorkEnv } from "../work/unit-of-work";
 import { createChannels } from "./channels";
@@ -29,9 +29,7 @@ export async function scanDueReminders(
     log(undefined, "info", "reminder scan", { ...trigger, ...report });
     return report;
   } catch (err) {
-    // drizzle puts the database's own message in `cause`.
-    const cause = (err as { cause?: { message?: string } }).cause?.message;
-    log(undefined, "error", "reminder scan failed", { ...trigger, error: (err as Error).message, cause });
+    log(undefined, "error", "reminder scan failed", { ...trigger, ...errorFields(err) });
     throw err;
   } finally {
     await work.end();

@@ -12,6 +12,25 @@ export interface StoredResponse {
   body: string;
 }
 
+/**
+ * What a route lets the store keep of its response: all of it (the default); all but its secret
+ * fields, each named with why it is withheld; or nothing, so a retry runs again (for answers
+ * that change nothing, such as a fresh short-lived token).
+ */
+export type ReplayPolicy = { withhold: Record<string, string> } | { store: false };
+
+/**
+ * The JSON body with each withheld field set to null and listed under `redacted` with its
+ * reason: what a replay carries instead of a secret that was shown once.
+ */
+export function withholdFields(body: string, withhold: Record<string, string>): string {
+  return JSON.stringify({
+    ...JSON.parse(body),
+    ...Object.fromEntries(Object.keys(withhold).map((f) => [f, null])),
+    redacted: withhold,
+  });
+}
+
 export type IdempotencyClaim =
   | { kind: "acquired" }
   | { kind: "replay"; response: StoredResponse }

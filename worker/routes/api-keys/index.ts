@@ -2,7 +2,8 @@ import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { IdParam } from "../../http/fields";
 import { json, jsonBody, problems } from "../../http/openapi";
-import { forgetCachedKey, scoped } from "../../middleware/auth";
+import { forgetCachedKey, forgetUnknownKeys, scoped } from "../../middleware/auth";
+import { withholdOnReplay } from "../../middleware/idempotency";
 import * as service from "../../services/api-keys";
 import { type ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey } from "./schemas";
 
@@ -14,6 +15,9 @@ const toView = <T extends { created_at: Date; last_used_at: Date | null; revoked
   revoked_at: row.revoked_at?.toISOString() ?? null,
 });
 
+const SHOWN_ONCE =
+  "The secret is shown once, in the first response, and never stored. If it was lost, revoke this key and create another.";
+
 export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(
     createRoute({
@@ -23,10 +27,15 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
       summary: "Create an API key (the secret is shown once)",
       ...scoped("admin"),
       request: jsonBody(CreateApiKey),
-      responses: { 201: json(CreatedApiKey, "The key, with its secret."), ...problems(400, 413, 415, 422) },
+      responses: {
+        201: json(CreatedApiKey, "The key, with its secret (withheld from an idempotent replay)."),
+        ...problems(400, 413, 415, 422),
+      },
     }),
     async (c) => {
       const created = await service.createApiKey(c.var.store.db, c.req.valid("json"));
+      forgetUnknownKeys();
+      withholdOnReplay(c, { key: SHOWN_ONCE });
       return c.json(toView(created) as z.infer<typeof CreatedApiKey>, 201, { location: `/api-keys/${created.id}` });
     },
   )

@@ -11,7 +11,14 @@ export const ApiKey = createSelectSchema(apiKeys, {
   .openapi("ApiKey");
 
 export const CreatedApiKey = ApiKey.extend({
-  key: z.string().openapi({ description: "The secret. Shown only in this response; store it now." }),
+  key: z.string().nullable().openapi({
+    description:
+      "The secret. Shown only in this response; store it now. Null in an idempotent replay (`Idempotent-Replayed: true`), which never carries it.",
+  }),
+  redacted: z
+    .record(z.string(), z.string())
+    .optional()
+    .openapi({ description: "Only in an idempotent replay: each withheld field, with why." }),
 }).openapi("CreatedApiKey");
 
 export const CreateApiKey = z

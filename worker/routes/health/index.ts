@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import pkg from "../../../package.json";
 import { isDatabaseUnavailable } from "../../db/errors";
 import type { HonoEnv } from "../../env";
-import { log } from "../../http/log";
+import { errorFields, log } from "../../http/log";
 import { json, problemResponses } from "../../http/openapi";
 import { UnavailableError } from "../../services/errors";
 
@@ -21,7 +21,7 @@ export const healthRoutes = new OpenAPIHono<HonoEnv>().openapi(
     try {
       await c.var.store.db.execute(sql`select 1`);
     } catch (err) {
-      if (!isDatabaseUnavailable(err)) log(c, "error", "health check failed", { error: String(err) });
+      if (!isDatabaseUnavailable(err)) log(c, "error", "health check failed", errorFields(err));
       throw new UnavailableError("The database does not answer.");
     }
     return c.json({ status: "ok" as const, db: "ok" as const, version: pkg.version }, 200);

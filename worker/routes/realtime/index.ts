@@ -3,6 +3,7 @@ import { DEFAULT_ROOM, PARTY } from "../../../party/protocol";
 import type { HonoEnv } from "../../env";
 import { json, problems } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
+import { neverReplay } from "../../middleware/idempotency";
 import { issueRoomToken } from "../../realtime/token";
 import { UnconfiguredError } from "../../services/errors";
 import { settingsOf } from "../../settings";
@@ -22,6 +23,8 @@ export const realtimeRoutes = new OpenAPIHono<HonoEnv>().openapi(
     const { secret, tokenTtlSeconds } = settingsOf(c.env).realtime;
     if (!secret) throw new UnconfiguredError("realtime", "Realtime is not configured: set REALTIME_SECRET.");
     const token = await issueRoomToken(secret, { room: DEFAULT_ROOM, ttlSeconds: tokenTtlSeconds });
+    // A token is a credential and minting one changes nothing: a retry gets a fresh one.
+    neverReplay(c);
     return c.json({ ...token, room: DEFAULT_ROOM, path: `/parties/${PARTY}/${DEFAULT_ROOM}` }, 200);
   },
 );
