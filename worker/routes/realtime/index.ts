@@ -21,7 +21,11 @@ export const realtimeRoutes = new OpenAPIHono<HonoEnv>().openapi(
   async (c) => {
     const { secret, tokenTtlSeconds } = settingsOf(c.env).realtime;
     if (!secret) throw new UnconfiguredError("realtime", "Realtime is not configured: set REALTIME_SECRET.");
-    const token = await issueRoomToken(secret, { room: DEFAULT_ROOM, ttlSeconds: tokenTtlSeconds });
+    const token = await issueRoomToken(secret, {
+      room: DEFAULT_ROOM,
+      ttlSeconds: tokenTtlSeconds,
+      subject: c.var.principal.id,
+    });
     return c.json({ ...token, room: DEFAULT_ROOM, path: `/parties/${PARTY}/${DEFAULT_ROOM}` }, 200);
   },
 );
