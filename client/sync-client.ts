@@ -1,5 +1,13 @@
 import PartySocket from "partysocket";
-import { type Change, DEFAULT_ROOM, isChange, PARTY, type RoomEvent, type ServerMessage } from "../party/protocol";
+import {
+  type Change,
+  CLOSE_KEY_REVOKED,
+  DEFAULT_ROOM,
+  isChange,
+  PARTY,
+  type RoomEvent,
+  type ServerMessage,
+} from "../party/protocol";
 import {
   type ApiClient,
   type ApiClientOptions,
@@ -31,6 +39,11 @@ export interface SyncClientOptions extends ApiClientOptions {
   onStatus?(status: Status): void;
   /** The server no longer has the history after our cursor: lists were reloaded from scratch. */
   onReset?(): void;
+  /**
+   * The key was revoked, or may not join the room: the socket stopped reconnecting. Call
+   * `reconnect()` to try again (with another key).
+   */
+  onRefused?(): void;
 }
 
 /** Lists load in pages of this many. */
@@ -68,11 +81,17 @@ export class SyncClient {
       protocol: protocol === "https:" ? "wss" : "ws",
       party: PARTY,
       room: DEFAULT_ROOM,
-      // Called before every (re)connect: a fresh token, and where to replay from.
+      // Called before every (re)connect: a fresh token, and where to replay from. The room closes
+      // each socket at its maximum session age, so a revoked key is found out here at the latest.
       query: async () => ({ token: await this.#token(), since: String(this.cursor) }),
       WebSocket: this.options.WebSocket,
       minReconnectionDelay: this.options.minReconnectMs ?? 1000,
       maxReconnectionDelay: 10_000,
+      shouldReconnectOnClose: (event) => {
+        if (event.code !== CLOSE_KEY_REVOKED) return true;
+        this.options.onRefused?.();
+        return false;
+      },
     });
     this.#socket.addEventListener("open", () => this.options.onStatus?.("live"));
     this.#socket.addEventListener("close", () => this.options.onStatus?.("offline"));
@@ -185,7 +204,16 @@ export class SyncClient {
   }
 
   async #token(): Promise<string> {
-    return (await unwrap(this.api.realtime.token.$post())).token;
+    try {
+      return (await unwrap(this.api.realtime.token.$post())).token;
+    } catch (err) {
+      // Retrying cannot help a key that is unknown, revoked or lacks the scopes; other errors pass.
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+        this.#socket?.close();
+        this.options.onRefused?.();
+      }
+      throw err;
+    }
   }
 }
 

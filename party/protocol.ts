@@ -56,3 +56,18 @@ export const DEFAULT_ROOM = "default";
 
 /** The party name clients connect to: `/parties/main/<room>`, PartyKit's path, from the `MAIN` binding. */
 export const PARTY = "main";
+
+/**
+ * Set by the Worker's gateway on every upgrade it lets through to the room: the id of the API key
+ * (or `admin-token`) whose verified room token opened the socket. The gateway overwrites whatever a
+ * client sent, and nothing but the gateway reaches the room over HTTP.
+ */
+export const ROOM_KEY_HEADER = "x-openclaw-room-key";
+
+/**
+ * Close codes the room sends (RFC 6455 leaves 4000–4999 to applications). After
+ * `CLOSE_SESSION_EXPIRED` reconnect with a fresh token; after `CLOSE_KEY_REVOKED` the key is gone:
+ * reconnecting is refused, so stop and ask for another key.
+ */
+export const CLOSE_SESSION_EXPIRED = 4000;
+export const CLOSE_KEY_REVOKED = 4001;

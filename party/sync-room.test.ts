@@ -53,7 +53,15 @@ describe("who may connect", () => {
     ["an expired token", async () => `token=${await issueWith(secret(), -60)}`],
     [
       "a token for another room",
-      async () => `token=${(await issueRoomToken(secret(), { room: "other", ttlSeconds: 60 })).token}`,
+      async () =>
+        `token=${(await issueRoomToken(secret(), { room: "other", ttlSeconds: 60, subject: "admin-token" })).token}`,
+    ],
+    [
+      "a token that names no key (so could not be revoked)",
+      async () => {
+        const now = Math.floor(Date.now() / 1000);
+        return `token=${await sign({ aud: "openclaw-sync/room", room: "default", iat: now, exp: now + 60 }, secret(), "HS256")}`;
+      },
     ],
     [
       "a token without the room audience",
@@ -87,7 +95,11 @@ describe("who may connect", () => {
 
 async function issueWith(key: string, ttlSeconds = 60) {
   const now = Math.floor(Date.now() / 1000);
-  return sign({ aud: "openclaw-sync/room", room: "default", iat: now, exp: now + ttlSeconds }, key, "HS256");
+  return sign(
+    { aud: "openclaw-sync/room", room: "default", sub: "admin-token", iat: now, exp: now + ttlSeconds },
+    key,
+    "HS256",
+  );
 }
 
 describe("broadcast and backlog", () => {

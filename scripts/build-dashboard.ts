@@ -1,4 +1,4 @@
 import { buildDashboard } from "./lib/dashboard";
 
 await buildDashboard();
-console.log("dashboard built: dashboard/public/assets/app.js");
+console.log("dashboard built: dashboard/public/assets/ (app.js, app.css, docs/)");

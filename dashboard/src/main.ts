@@ -1,8 +1,8 @@
 import { ApiError, unwrap } from "../../client/api";
 import { SyncClient } from "../../client/sync-client";
 import type { ReminderDueEvent, RoomEvent } from "../../party/protocol";
+import { isRemembered, setRemembered, storedKey, storeKey } from "./key-store";
 
-const KEY_STORAGE = "openclaw-sync.api-key";
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 let client: SyncClient | undefined;
@@ -93,11 +93,15 @@ async function connect() {
   $("message").textContent = "";
   client = new SyncClient({
     baseUrl: location.origin,
-    apiKey: () => localStorage.getItem(KEY_STORAGE),
+    apiKey: storedKey,
     onChange: render,
     onReset: render,
     onEvent: notice,
     onStatus: setStatus,
+    // Revoked, or without the read scopes: the client has stopped retrying, so ask for another key.
+    onRefused: () => {
+      $("message").textContent = "The API refused this key (revoked, or missing a scope): paste another above.";
+    },
   });
   try {
     await client.start();
@@ -108,10 +112,14 @@ async function connect() {
   }
 }
 
+const remember = $<HTMLInputElement>("remember");
+remember.checked = isRemembered();
+remember.addEventListener("change", () => setRemembered(remember.checked));
+
 $("key-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const input = $<HTMLInputElement>("api-key");
-  if (input.value.trim()) localStorage.setItem(KEY_STORAGE, input.value.trim());
+  if (input.value.trim()) storeKey(input.value.trim(), remember.checked);
   input.value = "";
   void connect();
 });

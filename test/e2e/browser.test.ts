@@ -30,15 +30,90 @@ describe.skipIf(!runnable)("the dashboard in a headless browser", () => {
     await browser?.close();
   });
 
-  async function openDashboard() {
+  /**
+   * A fresh page (its own browser context, so its own storage) that records page errors, every
+   * CSP violation (the event and the console's report of it) and every request to another origin.
+   */
+  async function watchedPage() {
     const page = await browser.newPage();
     const errors: string[] = [];
+    const violations: string[] = [];
+    const foreign: string[] = [];
     page.on("pageerror", (err) => errors.push(String(err)));
-    await page.addInitScript((key) => localStorage.setItem("openclaw-sync.api-key", key), adminKey());
-    await page.goto(`${baseUrl()}/`);
-    await page.waitForSelector('#status[data-status="live"]', { timeout: 10_000 });
-    return { page, errors };
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    page.on("request", (request) => {
+      const url = request.url();
+      if (!url.startsWith(`${baseUrl()}/`) && !url.startsWith("data:")) foreign.push(url);
+    });
+    await page.exposeFunction("reportViolation", (text: string) => violations.push(text));
+    await page.addInitScript(() => {
+      // Runs in the page; the Node-side program has no DOM types.
+      const page = globalThis as unknown as { document: EventTarget; reportViolation(text: string): void };
+      page.document.addEventListener("securitypolicyviolation", (event) => {
+        const { violatedDirective, blockedURI } = event as Event & { violatedDirective: string; blockedURI: string };
+        page.reportViolation(`${violatedDirective} blocked ${blockedURI || "inline"}`);
+      });
+    });
+    return { page, errors, violations, foreign };
   }
+
+  async function openDashboard() {
+    const watched = await watchedPage();
+    // A key remembered on this device, as the "remember" box leaves it.
+    await watched.page.addInitScript((key) => localStorage.setItem("openclaw-sync.api-key", key), adminKey());
+    await watched.page.goto(`${baseUrl()}/`);
+    await watched.page.waitForSelector('#status[data-status="live"]', { timeout: 10_000 });
+    return watched;
+  }
+
+  it("loads the dashboard with no CSP violation and nothing from another origin", async () => {
+    const { page, errors, violations, foreign } = await openDashboard();
+    await page.waitForTimeout(300);
+    expect(violations).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("keeps a pasted key in sessionStorage, and in localStorage only when 'Remember on this device' is ticked", async () => {
+    const stored = (page: import("playwright-core").Page) =>
+      page.evaluate(() => ({
+        session: sessionStorage.getItem("openclaw-sync.api-key"),
+        local: localStorage.getItem("openclaw-sync.api-key"),
+      }));
+    for (const remember of [false, true]) {
+      const { page, violations } = await watchedPage();
+      await page.goto(`${baseUrl()}/`);
+      await page.fill("#api-key", adminKey());
+      if (remember) await page.check("#remember");
+      await page.click('#key-form button[type="submit"]');
+      await page.waitForSelector('#status[data-status="live"]', { timeout: 10_000 });
+      expect(await stored(page), `remember: ${remember}`).toEqual(
+        remember ? { session: null, local: adminKey() } : { session: adminKey(), local: null },
+      );
+      // Unticking forgets it on this device and keeps it for this tab.
+      if (remember) {
+        await page.uncheck("#remember");
+        expect(await stored(page)).toEqual({ session: adminKey(), local: null });
+      }
+      expect(violations).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("shows the API docs at /docs from this origin alone, with no CSP violation", async () => {
+    const { page, errors, violations, foreign } = await watchedPage();
+    await page.goto(`${baseUrl()}/docs`);
+    await page.waitForSelector(".swagger-ui .info .title:has-text('OpenClaw Sync')", { timeout: 10_000 });
+    await page.waitForSelector(".swagger-ui .opblock", { timeout: 5000 });
+    await page.waitForTimeout(300);
+    expect(violations).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it("shows a task created over REST without a reload, and completing it in the page changes it in the API", async () => {
     const { page, errors } = await openDashboard();

@@ -6,22 +6,30 @@ import { eventually, startRecordingClient } from "../sync-harness";
 
 const ADMIN = (env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN;
 
-export async function roomToken(): Promise<string> {
-  return (await unwrap(api().realtime.token.$post())).token;
+/** A room token from POST /realtime/token, asked for with `key` (default: the admin token). */
+export async function roomToken(key?: string): Promise<string> {
+  return (await unwrap(api(key).realtime.token.$post())).token;
 }
 
-/** A raw WebSocket to the room through the Worker (a real upgrade), collecting what it receives. */
+/**
+ * A raw WebSocket to the room through the Worker (a real upgrade), collecting what it receives and
+ * how it closed. `query.token` defaults to a fresh admin token.
+ */
 export async function openRoomSocket(query: Record<string, string> = {}) {
-  const params = new URLSearchParams({ token: await roomToken(), ...query });
+  const params = new URLSearchParams({ token: query.token ?? (await roomToken()), ...query });
   const res = await SELF.fetch(`${BASE}/parties/main/default?${params}`, { headers: { upgrade: "websocket" } });
   const ws = res.webSocket;
   if (!ws) throw new Error(`upgrade refused: ${res.status} ${await res.text()}`);
   ws.accept();
   const messages: { at: number; data: any }[] = [];
+  let closed: { at: number; code: number; reason: string } | undefined;
   const waiters = new Set<() => void>();
   ws.addEventListener("message", (event) => {
     messages.push({ at: performance.now(), data: JSON.parse(event.data as string) });
     for (const wake of waiters) wake();
+  });
+  ws.addEventListener("close", (event) => {
+    closed = { at: performance.now(), code: event.code, reason: event.reason };
   });
   /** The first message (from `from` on) that matches, within `ms`. */
   async function next(match: (data: any) => boolean, ms = 2000, from = 0) {
@@ -42,7 +50,7 @@ export async function openRoomSocket(query: Record<string, string> = {}) {
       });
     }
   }
-  return { ws, messages, next, close: () => ws.close(1000, "done") };
+  return { ws, messages, next, closed: () => closed, close: () => ws.close(1000, "done") };
 }
 
 /**

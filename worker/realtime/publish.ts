@@ -3,10 +3,7 @@ import type { Env } from "../env";
 import { errorFields, log } from "../http/log";
 import { changesOfTransactions } from "../services/changes";
 import type { Store } from "../services/store";
-import { workspaceRoom } from "./room";
-
-/** A room that does not answer in this time is given up on; clients catch up from GET /changes. */
-const PUBLISH_TIMEOUT_MS = 5_000;
+import { callRoom } from "./room";
 
 /**
  * Sends `changes` to the room, which broadcasts them. Call it after commit inside `waitUntil`. It
@@ -15,23 +12,13 @@ const PUBLISH_TIMEOUT_MS = 5_000;
  */
 export async function broadcastChanges(env: Pick<Env, "MAIN">, changes: readonly Change[]): Promise<void> {
   if (changes.length === 0) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the room did not answer in ${PUBLISH_TIMEOUT_MS} ms`)),
-        PUBLISH_TIMEOUT_MS,
-      );
-    });
-    const room = await Promise.race([workspaceRoom(env), timeout]);
-    await Promise.race([room.publish([...changes]), timeout]);
+    await callRoom(env, (room) => room.publish([...changes]));
   } catch (err) {
     log(undefined, "warn", "publish to room failed; clients will catch up from /changes", {
       seqs: changes.map((change) => change.seq),
       ...errorFields(err),
     });
-  } finally {
-    if (timer) clearTimeout(timer);
   }
 }
 

@@ -31,6 +31,8 @@ export interface RealtimeSettings {
   /** Signs room tokens; unset means the room admits no one. */
   secret?: string;
   tokenTtlSeconds: number;
+  /** The room closes a socket this long after it connected, so its client reconnects with a fresh token. */
+  maxSessionSeconds: number;
 }
 
 export interface RetentionSettings {
@@ -83,8 +85,16 @@ const SECTIONS = {
   ),
   realtime: section(
     "realtime",
-    z.object({ REALTIME_SECRET: optional, REALTIME_TOKEN_TTL_S: count(60, 5, 86_400) }),
-    (v): RealtimeSettings => ({ secret: v.REALTIME_SECRET, tokenTtlSeconds: v.REALTIME_TOKEN_TTL_S }),
+    z.object({
+      REALTIME_SECRET: optional,
+      REALTIME_TOKEN_TTL_S: count(60, 5, 86_400),
+      REALTIME_MAX_SESSION_S: count(3600, 1, 86_400),
+    }),
+    (v): RealtimeSettings => ({
+      secret: v.REALTIME_SECRET,
+      tokenTtlSeconds: v.REALTIME_TOKEN_TTL_S,
+      maxSessionSeconds: v.REALTIME_MAX_SESSION_S,
+    }),
   ),
   retention: section(
     "retention",

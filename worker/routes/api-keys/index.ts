@@ -4,6 +4,7 @@ import { IdParam } from "../../http/fields";
 import { json, jsonBody, problems } from "../../http/openapi";
 import { forgetCachedKey, forgetUnknownKeys, scoped } from "../../middleware/auth";
 import { withholdOnReplay } from "../../middleware/idempotency";
+import { revokeInRoom } from "../../realtime/revoke";
 import * as service from "../../services/api-keys";
 import { type ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey } from "./schemas";
 
@@ -61,11 +62,19 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
       summary: "Revoke an API key",
       ...scoped("admin"),
       request: { params: IdParam },
-      responses: { 204: { description: "Revoked; the key is refused from now on." }, ...problems(404) },
+      responses: {
+        204: {
+          description:
+            "Revoked; the key is refused from now on, its room sockets are closed (code 4001) and its room tokens refused.",
+        },
+        ...problems(404),
+      },
     }),
     async (c) => {
       const revoked = await service.revokeApiKey(c.var.store.db, c.req.valid("param").id);
       forgetCachedKey(revoked.id);
+      // After the commit (the update is one statement), and before answering, so a 204 means the room knows.
+      await revokeInRoom(c.env, revoked.id);
       return c.body(null, 204);
     },
   );

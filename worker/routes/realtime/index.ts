@@ -22,7 +22,11 @@ export const realtimeRoutes = new OpenAPIHono<HonoEnv>().openapi(
   async (c) => {
     const { secret, tokenTtlSeconds } = settingsOf(c.env).realtime;
     if (!secret) throw new UnconfiguredError("realtime", "Realtime is not configured: set REALTIME_SECRET.");
-    const token = await issueRoomToken(secret, { room: DEFAULT_ROOM, ttlSeconds: tokenTtlSeconds });
+    const token = await issueRoomToken(secret, {
+      room: DEFAULT_ROOM,
+      ttlSeconds: tokenTtlSeconds,
+      subject: c.var.principal.id,
+    });
     // A token is a credential and minting one changes nothing: a retry gets a fresh one.
     neverReplay(c);
     return c.json({ ...token, room: DEFAULT_ROOM, path: `/parties/${PARTY}/${DEFAULT_ROOM}` }, 200);

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { decode } from "hono/utils/jwt/jwt";
 import { describe, expect, it, vi } from "vitest";
-import { call, expectProblem } from "../../../test/helpers";
+import { call, createKey, expectProblem } from "../../../test/helpers";
 import worker from "../../index";
 import { verifyRoomToken } from "../../realtime/token";
 
@@ -17,10 +17,18 @@ describe("POST /realtime/token", () => {
     expect(ttl).toBeLessThanOrEqual(Number(env.REALTIME_TOKEN_TTL_S));
     const { header, payload } = decode(res.body.token);
     expect(header.alg).toBe("HS256");
-    expect(payload).toMatchObject({ room: "default", aud: "openclaw-sync/room" });
-    expect(await verifyRoomToken(secret(), res.body.token, "default")).toBe(true);
-    expect(await verifyRoomToken(secret(), res.body.token, "other")).toBe(false);
-    expect(await verifyRoomToken("another-secret", res.body.token, "default")).toBe(false);
+    // `sub`: the principal that asked (README: Room tokens), so revoking its key reaches the room.
+    expect(payload).toMatchObject({ room: "default", aud: "openclaw-sync/room", sub: "admin-token" });
+    expect(await verifyRoomToken(secret(), res.body.token, "default")).toEqual({ subject: "admin-token" });
+    expect(await verifyRoomToken(secret(), res.body.token, "other")).toBeNull();
+    expect(await verifyRoomToken("another-secret", res.body.token, "default")).toBeNull();
+  });
+
+  it("names the API key that asked as the token's subject", async () => {
+    const { id, key } = await createKey(["tasks:read", "reminders:read"]);
+    const res = await call("POST", "/realtime/token", undefined, { authorization: `Bearer ${key}` });
+    expect(res.status).toBe(200);
+    expect(decode(res.body.token).payload.sub).toBe(id);
   });
 
   it("answers 503 naming the variable, and logs it, when REALTIME_SECRET is not configured", async () => {
