@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { createDatabase } from "../worker/db/client";
 import { API_SCOPES, type ApiScope } from "../worker/db/schema";
 import { createApiKey } from "../worker/services/api-keys";
+import { settingsOf } from "../worker/settings/index.ts";
 import { devDatabaseUrl } from "./lib/dev-config";
 
 const usage = `usage: npm run key:create -- --name <name> --scopes <scope,scope,…>
@@ -22,7 +23,9 @@ if (!values.name?.trim() || scopes.length === 0 || unknown.length) {
 
 const { db, close } = createDatabase(devDatabaseUrl());
 try {
-  const key = await createApiKey(db, { name: values.name.trim(), scopes: scopes as ApiScope[] });
+  // Key creation writes no change-log row, so nothing is published.
+  const store = { db, time: settingsOf({}).time, onCommitted: () => {} };
+  const key = await createApiKey(store, { name: values.name.trim(), scopes: scopes as ApiScope[] });
   console.log(`created key ${key.id} (${key.name}) with scopes ${key.scopes.join(", ")}`);
   console.log("the key is shown once, store it now:");
   console.log(key.key);

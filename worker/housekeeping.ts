@@ -15,7 +15,7 @@ export async function pruneExpired(env: Env) {
   try {
     const { retention } = settingsOf(env);
     work = beginUnitOfWork(env);
-    const idempotencyKeys = await pruneIdempotencyKeys(work.store.db);
+    const idempotencyKeys = await pruneIdempotencyKeys(work.store);
     const changes = await pruneChanges(work.store, { retentionHours: retention.changesHours });
     log(undefined, "info", "pruned", { idempotency_keys: idempotencyKeys, ...changes });
   } catch (err) {

@@ -68,11 +68,13 @@ export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
 async function lookUpKey(c: Parameters<typeof authenticate>[0], token: string) {
   if (!looksLikeApiKey(token)) return undefined;
   const now = Date.now();
-  const entry = await keyCache.resolve(await sha256Hex(token), (hash) => findActiveKey(c.var.store.db, hash), now);
+  const entry = await keyCache.resolve(await sha256Hex(token), (hash) => findActiveKey(c.var.store, { hash }), now);
   const { principal } = entry;
   if (principal && now - entry.touchedAt > TOUCH_EVERY_MINUTES * 60_000) {
     entry.touchedAt = now;
-    c.executionCtx.waitUntil(touchApiKey(c.var.store.db, principal.id, TOUCH_EVERY_MINUTES).catch(() => {}));
+    c.executionCtx.waitUntil(
+      touchApiKey(c.var.store, { id: principal.id, minutes: TOUCH_EVERY_MINUTES }).catch(() => {}),
+    );
   }
   return principal;
 }

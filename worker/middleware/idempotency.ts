@@ -28,10 +28,10 @@ export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
       { path: "idempotency-key", location: "header", message: "1–255 visible ASCII characters" },
     ]);
   }
-  const owner = c.var.principal.id;
-  const db = c.var.store.db;
+  const slot = { owner: c.var.principal.id, key };
+  const store = c.var.store;
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
-  const claim = await claimIdempotencyKey(db, owner, key, requestHash);
+  const claim = await claimIdempotencyKey(store, { ...slot, requestHash });
 
   if (claim.kind === "mismatch") {
     return problemResponse(
@@ -62,17 +62,16 @@ export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
   await next();
   const policy = c.get("replay");
   if (c.res.status >= 500 || (policy && "store" in policy)) {
-    await releaseIdempotencyKey(db, owner, key);
+    await releaseIdempotencyKey(store, slot);
     return;
   }
   const headers = Object.fromEntries(
     REPLAYED_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])),
   );
   const body = await c.res.clone().text();
-  await completeIdempotencyKey(db, owner, key, {
-    status: c.res.status,
-    headers,
-    body: policy ? withholdFields(body, policy.withhold) : body,
+  await completeIdempotencyKey(store, {
+    ...slot,
+    response: { status: c.res.status, headers, body: policy ? withholdFields(body, policy.withhold) : body },
   });
 });
 

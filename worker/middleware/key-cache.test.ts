@@ -1,19 +1,16 @@
-import { env } from "cloudflare:test";
-import { afterAll, describe, expect, it } from "vitest";
-import { createKey } from "../../test/helpers";
-import { createDatabase } from "../db/client";
+import { describe, expect, it } from "vitest";
+import { createKey, testStore } from "../../test/helpers";
 import { findActiveKey, generateApiKey, sha256Hex } from "../services/api-keys";
 import { KeyCache } from "./key-cache";
 
-const { db, close } = createDatabase(env.HYPERDRIVE.connectionString);
-afterAll(close);
+const store = testStore();
 
 /** The real lookup against the real table, counted. */
 function countedLookUp() {
   const calls = new Map<string, number>();
   const lookUp = (hash: string) => {
     calls.set(hash, (calls.get(hash) ?? 0) + 1);
-    return findActiveKey(db, hash);
+    return findActiveKey(store, { hash });
   };
   const total = () => [...calls.values()].reduce((a, b) => a + b, 0);
   return { lookUp, calls, total };

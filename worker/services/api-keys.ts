@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
 import { type ApiKeyRow, type ApiScope, apiKeys } from "../db/schema";
 import { NotFoundError } from "./errors";
+import type { Store } from "./store";
 
 /** Who is calling: an API key, or the operator's bootstrap ADMIN_TOKEN. */
 export interface Principal {
@@ -44,9 +44,9 @@ export type ApiKeyView = Omit<ApiKeyRow, "hash">;
 const view = ({ hash: _hash, ...rest }: ApiKeyRow): ApiKeyView => rest;
 
 /** Creates a key and returns it with its secret, which is never stored and never shown again. */
-export async function createApiKey(db: Database, input: { name: string; scopes: ApiScope[] }) {
+export async function createApiKey(store: Store, input: { name: string; scopes: ApiScope[] }) {
   const key = generateApiKey();
-  const [row] = await db
+  const [row] = await store.db
     .insert(apiKeys)
     .values({
       name: input.name,
@@ -58,14 +58,17 @@ export async function createApiKey(db: Database, input: { name: string; scopes: 
   return { ...view(row!), key };
 }
 
-export async function listApiKeys(db: Database): Promise<ApiKeyView[]> {
-  const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.created_at), desc(apiKeys.id));
+export async function listApiKeys(store: Store): Promise<ApiKeyView[]> {
+  const rows = await store.db.select().from(apiKeys).orderBy(desc(apiKeys.created_at), desc(apiKeys.id));
   return rows.map(view);
 }
 
-/** Revokes a key; revoking twice is harmless and answers with the original revocation. */
-export async function revokeApiKey(db: Database, id: string): Promise<ApiKeyView> {
-  const [row] = await db
+/**
+ * Revokes a key; revoking twice is harmless and answers with the original revocation.
+ * @throws NotFoundError
+ */
+export async function revokeApiKey(store: Store, { id }: { id: string }): Promise<ApiKeyView> {
+  const [row] = await store.db
     .update(apiKeys)
     .set({ revoked_at: sql`coalesce(${apiKeys.revoked_at}, now())` })
     .where(eq(apiKeys.id, id))
@@ -75,8 +78,8 @@ export async function revokeApiKey(db: Database, id: string): Promise<ApiKeyView
 }
 
 /** The live (unrevoked) key with this hash, if any. */
-export async function findActiveKey(db: Database, hash: string): Promise<Principal | undefined> {
-  const [row] = await db
+export async function findActiveKey(store: Store, { hash }: { hash: string }): Promise<Principal | undefined> {
+  const [row] = await store.db
     .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes })
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revoked_at)));
@@ -84,8 +87,8 @@ export async function findActiveKey(db: Database, hash: string): Promise<Princip
 }
 
 /** Records use at most once per `minutes`, so a busy key costs one write per interval, not per request. */
-export async function touchApiKey(db: Database, id: string, minutes: number) {
-  await db
+export async function touchApiKey(store: Store, { id, minutes }: { id: string; minutes: number }) {
+  await store.db
     .update(apiKeys)
     .set({ last_used_at: sql`now()` })
     .where(

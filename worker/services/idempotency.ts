@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
+import type { Store } from "./store";
 
 /** How long a stored response is replayed, and how long a request may hold its key while running. */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -31,11 +31,11 @@ export function withholdFields(body: string, withhold: Record<string, string>): 
   });
 }
 
-export type IdempotencyClaim =
-  | { kind: "acquired" }
-  | { kind: "replay"; response: StoredResponse }
-  | { kind: "mismatch" }
-  | { kind: "in-progress" };
+/** Which request holds a key: its owner (the caller's key id) and the key itself. */
+export interface IdempotencySlot {
+  owner: string;
+  key: string;
+}
 
 /**
  * Claims `key` for this request, or says why not. The insert is the lock: of N concurrent
@@ -43,9 +43,15 @@ export type IdempotencyClaim =
  * (still `running` past its lock) may be taken over by the same request, and any row past its TTL
  * by any request.
  */
-export async function claimIdempotencyKey(db: Database, owner: string, key: string, requestHash: string) {
+export async function claimIdempotencyKey(
+  store: Store,
+  input: IdempotencySlot & { requestHash: string },
+): Promise<
+  { kind: "acquired" } | { kind: "replay"; response: StoredResponse } | { kind: "mismatch" } | { kind: "in-progress" }
+> {
+  const { owner, key, requestHash } = input;
   const t = idempotencyKeys;
-  const [acquired] = await db
+  const [acquired] = await store.db
     .insert(t)
     .values({
       owner,
@@ -70,11 +76,11 @@ export async function claimIdempotencyKey(db: Database, owner: string, key: stri
     .returning({ owner: t.owner });
   if (acquired) return { kind: "acquired" } as const;
 
-  const [existing] = await db
+  const [existing] = await store.db
     .select()
     .from(t)
     .where(and(eq(t.owner, owner), eq(t.key, key)));
-  if (!existing) return claimIdempotencyKey(db, owner, key, requestHash); // pruned in between: try again
+  if (!existing) return claimIdempotencyKey(store, input); // pruned in between: try again
   if (existing.request_hash !== requestHash) return { kind: "mismatch" } as const;
   if (existing.state === "running") return { kind: "in-progress" } as const;
   return {
@@ -88,8 +94,11 @@ export async function claimIdempotencyKey(db: Database, owner: string, key: stri
 }
 
 /** Stores the response to replay for later retries with the same key. */
-export async function completeIdempotencyKey(db: Database, owner: string, key: string, response: StoredResponse) {
-  await db
+export async function completeIdempotencyKey(
+  store: Store,
+  { owner, key, response }: IdempotencySlot & { response: StoredResponse },
+) {
+  await store.db
     .update(idempotencyKeys)
     .set({
       state: "done",
@@ -101,13 +110,13 @@ export async function completeIdempotencyKey(db: Database, owner: string, key: s
 }
 
 /** Frees the key after a failure that changed nothing (a 5xx), so the client's retry can run. */
-export async function releaseIdempotencyKey(db: Database, owner: string, key: string) {
-  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key)));
+export async function releaseIdempotencyKey(store: Store, { owner, key }: IdempotencySlot) {
+  await store.db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key)));
 }
 
 /** Deletes responses past their replay window; run by the cron. Returns how many went. */
-export async function pruneIdempotencyKeys(db: Database) {
-  const gone = await db
+export async function pruneIdempotencyKeys(store: Store) {
+  const gone = await store.db
     .delete(idempotencyKeys)
     .where(sql`${idempotencyKeys.created_at} < now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`)
     .returning({ key: idempotencyKeys.key });

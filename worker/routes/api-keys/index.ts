@@ -34,7 +34,7 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
       },
     }),
     async (c) => {
-      const created = await service.createApiKey(c.var.store.db, c.req.valid("json"));
+      const created = await service.createApiKey(c.var.store, c.req.valid("json"));
       forgetUnknownKeys();
       withholdOnReplay(c, { key: SHOWN_ONCE });
       return c.json(toView(created) as z.infer<typeof CreatedApiKey>, 201, { location: `/api-keys/${created.id}` });
@@ -50,7 +50,7 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
       responses: { 200: json(ApiKeyList, "Every key, newest first."), ...problems() },
     }),
     async (c) => {
-      const items = await service.listApiKeys(c.var.store.db);
+      const items = await service.listApiKeys(c.var.store);
       return c.json({ items: items.map(toView) as z.infer<typeof ApiKey>[] }, 200);
     },
   )
@@ -71,7 +71,7 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
       },
     }),
     async (c) => {
-      const revoked = await service.revokeApiKey(c.var.store.db, c.req.valid("param").id);
+      const revoked = await service.revokeApiKey(c.var.store, c.req.valid("param"));
       forgetCachedKey(revoked.id);
       // After the commit (the update is one statement), and before answering, so a 204 means the room knows.
       await revokeInRoom(c.env, revoked.id);
