@@ -8,6 +8,12 @@ import { deliveredTo, loadDue, SCAN_SHIPPED } from "../lib/reminders.ts";
 import { type Row, round } from "../lib/result.ts";
 import { startApp } from "../lib/stack.ts";
 
+/**
+ * The reminder clock off, so the cron alone scans: with it on, a run stopped by its budget re-arms the
+ * clock at once and its alarm scans beside the next cron run, and each scan's report is counted here.
+ */
+export const CRON_ALONE = { SCAN_CLOCK: "off" };
+
 /** Recipients of each run's own due reminders start with these, so the fakes count each apart. */
 const OVERLAP_TAG = "55511";
 const DEFAULTS_TAG = "55512";
@@ -67,9 +73,9 @@ export async function overlappingRuns(
 }
 
 /**
- * One cron run with wrangler.toml's settings untouched (the per-run cap included) over `due` reminders,
- * against fake providers that take `latencyMs` to answer, as real ones do. Set against what the
- * scan's concurrency allows at that round trip.
+ * One cron run with wrangler.toml's scan settings untouched (the per-run cap included; the clock off,
+ * as in the other runs) over `due` reminders, against fake providers that take `latencyMs` to answer,
+ * as real ones do. Set against what the scan's concurrency allows at that round trip.
  */
 export async function shippedDefaultsRun(
   sql: postgres.Sql,
@@ -80,7 +86,7 @@ export async function shippedDefaultsRun(
   let app: RunningWorker | undefined;
   const task = await loadDue(sql, due, DEFAULTS_TAG);
   try {
-    app = await startApp(databaseUrl, providerVars(slow), { logLevel: "log" });
+    app = await startApp(databaseUrl, { ...providerVars(slow), ...CRON_ALONE }, { logLevel: "log" });
     const run = await triggerCron(app);
     const report = run.reports[0]!;
     const got = await deliveredTo(slow, DEFAULTS_TAG);
@@ -89,7 +95,7 @@ export async function shippedDefaultsRun(
     const limitRate = perSecond(SCAN_SHIPPED.concurrency, latencyMs);
     return {
       scenario: "4 reminder scan",
-      case: `one cron run as shipped (SCAN_MAX_PER_RUN=${n(SCAN_SHIPPED.maxPerRun)}, ${SCAN_SHIPPED.budgetMs / 1000} s budget) over ${n(due)} due, providers answering in ${latencyMs} ms`,
+      case: `one cron run as shipped but SCAN_CLOCK=off (SCAN_MAX_PER_RUN=${n(SCAN_SHIPPED.maxPerRun)}, ${SCAN_SHIPPED.budgetMs / 1000} s budget) over ${n(due)} due, providers answering in ${latencyMs} ms`,
       throughput: Math.round(rate),
       unit: "reminders/s",
       limit: `${SCAN_SHIPPED.concurrency} provider calls in flight of ${latencyMs} ms each: ${n(limitRate)} reminders/s`,
