@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 
-/** Reminder fixtures by the hundred thousand, shared by the scale test and `npm run bench:scan`. */
+/** Reminder fixtures by the hundred thousand, shared by the scale test and bench scenario 4. */
 export interface BulkReminders {
   taskId: string;
   count: number;

@@ -9,7 +9,7 @@ import { claimStatement } from "./claim";
 
 /**
  * The scan's cost must follow the number of due reminders, not the table's size. Here: 200,000 armed
- * reminders that are not due and 3,000 that are. `npm run bench:scan` runs the full-size version
+ * reminders that are not due and 3,000 that are. bench scenario 4 (`BENCH_ONLY=scan npm run bench`) runs the full-size version
  * (1,000,000 and 10,000, through wrangler dev) and prints its timings.
  */
 const NOT_DUE = 200_000;
