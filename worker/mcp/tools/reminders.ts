@@ -31,7 +31,7 @@ export const reminderTools = [
   defineTool({
     name: "list_reminders",
     title: "List reminders",
-    description: `List reminders, newest first, optionally filtered by task_id, channel, status (scheduled, sent, failed, or due: scheduled and due now), sent ("true" or "false") and due_before (exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. ${TIME_RULE}`,
+    description: `List reminders, newest first, optionally filtered by task_id, channel, status (scheduled, sent, failed, skipped: its task was done, missed: too late to send, or due: scheduled and due now), delivery_state (accepted: sent but not confirmed; delivered: known to be in the chat), sent ("true" or "false") and due_before (exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. ${TIME_RULE}`,
     scope: "reminders:read",
     input: ReminderListQuery,
     arguments: { limit: "Page size, 1–200 (default 50)." },
