@@ -6,7 +6,7 @@ import { type Channel, type DeliveryResult, transient } from "./channels/channel
 import { claimDueReminders, type DueReminder } from "./claim";
 import { reminderNotice } from "./notices";
 import { decideOutcome, type Outcome } from "./outcome";
-import { recheckBeforeSending } from "./recheck";
+import { type Recheck, recheckBeforeSending } from "./recheck";
 import { recordOutcomes } from "./record";
 
 export interface ScanOptions {
@@ -136,7 +136,11 @@ export async function runScan(
           outcomes[i] = { id: reminder.id, kind: "released" };
           continue;
         }
-        const check = await recheckBeforeSending(store.db, reminder.id, batch.token);
+        // A failed look sends nothing: the reminder is released for the next run, and the batch's
+        // other outcomes are still recorded.
+        const check = await recheckBeforeSending(store.db, reminder.id, batch.token).catch(
+          (): Recheck => ({ go: false, lost: true }),
+        );
         if (!check.go) {
           // A lost claim is released and then dropped by the record, which no longer finds its token.
           outcomes[i] =

@@ -63,6 +63,11 @@ export const reminders = pgTable(
     index("reminders_created_idx").on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // The due scan: its cost follows the number of armed reminders, not the table's size.
     index("reminders_due_idx").on(t.next_attempt_at).where(sql`${t.status} = 'scheduled'`),
+    // GET /reminders?delivery_state=accepted, "what waits for confirmation": newest first, without
+    // walking the reminders already confirmed or never sent.
+    index("reminders_accepted_created_idx")
+      .on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.delivery_state} = 'accepted'`),
     // The agenda's failed and missed reminders, by the time they were due. Written without the new
     // statuses' names: Postgres refuses an enum value in the transaction that added it.
     index("reminders_unsent_idx").on(t.remind_at).where(sql`${t.status} <> 'scheduled' and ${t.status} <> 'sent'`),

@@ -55,7 +55,7 @@ export const reminderTools = [
   defineTool({
     name: "snooze_reminder",
     title: "Snooze a reminder",
-    description: `Fire a reminder that has gone off (sent, failed, or due now) again later: in minutes (1–43200), or at until (within 30 days). A reminder still waiting for its time cannot be snoozed; use move_reminder. A relative reminder stays relative. ${TIME_RULE}`,
+    description: `Fire a reminder that has gone off (sent, failed, skipped, missed, or due now) again later: in minutes (1–43200), or at until (within 30 days). A reminder still waiting for its time cannot be snoozed; use move_reminder. A relative reminder stays relative. ${TIME_RULE}`,
     scope: "reminders:write",
     input: z.strictObject({ id: IdParam.shape.id, ...snoozeFields }).superRefine(checkSnoozeTime),
     arguments: {
