@@ -39,9 +39,18 @@ export interface RoomEvent {
   [field: string]: unknown;
 }
 
-/** The scan's "ui" channel: a reminder is due now. */
+/** The scan's "ui" channel: a reminder is due now (or was, `late_by_seconds` ago). */
 export interface ReminderDueEvent extends RoomEvent {
   type: "reminder.due";
+  reminder: Record<string, unknown>;
+  task: Record<string, unknown> | null;
+  /** Set when it goes out more than REMINDER_LATE_AFTER_S after its time. */
+  late_by_seconds?: number;
+}
+
+/** The scan's word that a reminder will reach no one: it failed for good, or it was missed. */
+export interface ReminderNoticeEvent extends RoomEvent {
+  type: "reminder.failed" | "reminder.missed";
   reminder: Record<string, unknown>;
   task: Record<string, unknown> | null;
 }

@@ -7,10 +7,14 @@ declare module "vitest" {
     scratchDatabaseUrl: string;
     /** The reminder clock's own database: its alarms scan every due reminder, so no other test shares it. */
     clockDatabaseUrl: string;
-    /** Fake providers: `urls` as the Worker's settings take them, `control` for their `/__control/…` routes. */
+    /**
+     * Fake providers: `urls` as the Worker's settings take them, `control` for their `/__control/…`
+     * routes. `openclaw` is a gateway with the docs' defaults; `openclawSessionKeys` one whose
+     * operator allowed request session keys (test/setup/fakes.ts).
+     */
     fakes: {
-      urls: { telegram: string; whatsapp: string; openclaw: string };
-      control: { telegram: string; whatsapp: string; openclaw: string };
+      urls: { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string };
+      control: { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string };
       /** The credentials each fake accepts. */
       tokens: { telegram: string; whatsapp: string; openclaw: string };
     };

@@ -1,6 +1,6 @@
 import { ApiError, unwrap } from "../../client/api";
 import { SyncClient } from "../../client/sync-client";
-import type { ReminderDueEvent, RoomEvent } from "../../party/protocol";
+import type { ReminderDueEvent, ReminderNoticeEvent, RoomEvent } from "../../party/protocol";
 import { isRemembered, setRemembered, storedKey, storeKey } from "./key-store";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -58,7 +58,7 @@ function render() {
       element("span", task?.title ?? "(task)", "title"),
       element(
         "span",
-        `${new Date(reminder.remind_at).toLocaleString()} · ${reminder.channel} · ${reminder.status}`,
+        `${new Date(reminder.remind_at).toLocaleString()} · ${reminder.channel} · ${reminder.delivery_state ?? reminder.status}`,
         "meta",
       ),
     );
@@ -68,10 +68,17 @@ function render() {
 }
 
 function notice(event: RoomEvent) {
-  if (event.type !== "reminder.due") return;
-  const { task, reminder } = event as ReminderDueEvent;
-  const text = `Reminder: ${task?.title ?? "a task"} (${new Date(String(reminder.remind_at)).toLocaleTimeString()})`;
-  $("notices").prepend(element("li", text));
+  if (event.type === "reminder.due") {
+    const { task, reminder, late_by_seconds: late } = event as ReminderDueEvent;
+    const at = new Date(String(reminder.remind_at)).toLocaleTimeString();
+    const lateness = late ? `, ${Math.floor(late / 60)} min late` : "";
+    $("notices").prepend(element("li", `Reminder: ${task?.title ?? "a task"} (${at}${lateness})`));
+  } else if (event.type === "reminder.failed" || event.type === "reminder.missed") {
+    const { task, reminder } = event as ReminderNoticeEvent;
+    const what = event.type === "reminder.failed" ? "failed" : "was missed";
+    const text = `Reminder ${what}: ${task?.title ?? "a task"} (${reminder.channel}, due ${new Date(String(reminder.remind_at)).toLocaleString()}): ${reminder.last_error ?? ""}`;
+    $("notices").prepend(element("li", text, "problem"));
+  }
 }
 
 function showError(err: unknown) {

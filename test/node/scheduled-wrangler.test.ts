@@ -19,7 +19,8 @@ it("wrangler dev runs the cron's scan at /cdn-cgi/handler/scheduled, delivering 
   const worker = await startWranglerDev({
     databaseUrl: inject("databaseUrl"),
     // This Worker shares the workers project's database: its clock would deliver their reminders.
-    vars: { ADMIN_TOKEN, ...providerVars(fakes), SCAN_CLOCK: "off" },
+    // The reminder is decades late by the real clock: the missed window off, it is sent, saying so.
+    vars: { ADMIN_TOKEN, ...providerVars(fakes), SCAN_CLOCK: "off", REMINDER_MISSED_AFTER_S: "0" },
   });
   try {
     const api = createApiClient(worker.url, ADMIN_TOKEN);
@@ -47,11 +48,23 @@ it("wrangler dev runs the cron's scan at /cdn-cgi/handler/scheduled, delivering 
       await new Promise((resolve) => setTimeout(resolve, 200));
       current = await read();
     }
-    expect(current).toMatchObject({ status: "sent", sent: true, attempts: 1, last_error: null });
+    expect(current).toMatchObject({
+      status: "sent",
+      sent: true,
+      delivery_state: "delivered",
+      attempts: 1,
+      last_error: null,
+    });
 
     const calls = (await (await fetch(`${fakes.control.telegram}/__control/received?to=${chat}`)).json()) as any;
     expect(calls.received).toHaveLength(1);
-    expect(calls.received[0].body.text).toBe(`⏰ Reminder: ${task.title}`);
+    const setFor = new Date(scheduledTime - 60_000).toISOString().slice(0, 16).replace("T", " ");
+    const lines = calls.received[0].body.text.split("\n");
+    expect(lines).toEqual([
+      `⏰ Reminder: ${task.title}`,
+      expect.stringMatching(/^Late by \d+ d( \d+ h)?: it was set for /),
+    ]);
+    expect(lines[1].endsWith(`: it was set for ${setFor} UTC`)).toBe(true);
     const [delivered] =
       await sql`select count(*)::int as n from changes where entity_id = ${reminder.id} and op = 'delivered'`;
     expect(delivered!.n).toBe(1);

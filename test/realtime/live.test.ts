@@ -97,11 +97,11 @@ describe("live changes over the room", () => {
       channel: "ui",
     });
     const [row] = await sql<{ txid: string }[]>`
-      update reminders set status = 'sent', sent_at = now() where id = ${reminder.body.id}
-      returning pg_current_xact_id()::text as txid`;
+      update reminders set status = 'sent', sent_at = now(), delivery_state = 'delivered', delivered_at = now()
+      where id = ${reminder.body.id} returning pg_current_xact_id()::text as txid`;
     await publishChanges(env, testStore(), [row!.txid]);
     const delivered = await socket.next((m) => m.type === "reminder.delivered" && m.id === reminder.body.id, 1000);
-    expect(delivered.data.data).toMatchObject({ sent: true, status: "sent" });
+    expect(delivered.data.data).toMatchObject({ sent: true, status: "sent", delivery_state: "delivered" });
     socket.close();
   });
 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type GatewayCall, type GatewayConfig, openclawGateway, type ScriptedRun } from "./openclaw-gateway.ts";
 
 /** The credentials the fakes accept; anything else gets the provider's 401. */
 export const FAKE_TOKENS = {
@@ -19,9 +20,15 @@ export interface Received {
   authorization?: string;
   body: any;
   at: string;
+  /** The gateway only: the run this call started or replayed, and its replay key. */
+  gateway?: GatewayCall;
 }
 
-/** A reply queued for the next call to one recipient. Unset `body` means the provider's usual answer. */
+/**
+ * A reply queued for the next call to one recipient. Unset `body` means the provider's usual answer.
+ * The gateway takes a `ScriptedRun` instead (openclaw-gateway.ts): a refused admission, or how the
+ * admitted run ends.
+ */
 export interface ScriptedReply {
   status: number;
   body?: unknown;
@@ -32,7 +39,7 @@ export interface ScriptedReply {
   drop?: boolean;
 }
 
-type Kind = keyof typeof FAKE_TOKENS;
+type Kind = Exclude<keyof typeof FAKE_TOKENS, "openclaw">;
 
 interface Route {
   /** The recipient a call addresses, or an error reply when the call is malformed or unauthorised. */
@@ -63,7 +70,13 @@ const ROUTES: Record<Kind, Route> = {
       status: 200,
       body: {
         ok: true,
-        result: { message_id: Math.floor(Math.random() * 1e9), chat: { id: body.chat_id }, text: body.text },
+        // A Message (core.telegram.org/bots/api#message): the sent message as it now is in the chat.
+        result: {
+          message_id: Math.floor(Math.random() * 1e9),
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: body.chat_id, type: String(body.chat_id).startsWith("-") ? "supergroup" : "private" },
+          text: body.text,
+        },
       },
     }),
   },
@@ -92,21 +105,16 @@ const ROUTES: Record<Kind, Route> = {
       },
     }),
   },
-  openclaw: {
-    recipient(path, headers, body) {
-      if (path !== "/hooks/agent") return { status: 404, body: { ok: false, error: "not found" } };
-      if (!bearer(headers, "openclaw")) return { status: 401, body: { ok: false, error: "unauthorized" } };
-      if (typeof body?.message !== "string") return { status: 400, body: { ok: false, error: "message required" } };
-      return body.to ?? body.sessionKey;
-    },
-    ok: () => ({ status: 202, body: { ok: true, runId: crypto.randomUUID() } }),
-  },
 };
 
-async function readJson(req: IncomingMessage) {
+async function readRaw(req: IncomingMessage) {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+function parseJson(raw: Buffer) {
+  const text = raw.toString("utf8");
   try {
     return text ? JSON.parse(text) : undefined;
   } catch {
@@ -122,54 +130,57 @@ function send(res: ServerResponse, reply: ScriptedReply) {
 }
 
 /**
- * One fake provider. Besides the provider's own route it answers, for tests:
- * - `POST /__control/script` `{ to, replies: ScriptedReply[] }`: the next calls to `to` get these replies, in order;
- * - `GET /__control/received?to=…` or `?prefix=…`: the calls it received for those recipients, oldest first.
+ * What every fake answers for tests, besides the provider's own routes:
+ * - `POST /__control/script` `{ to, replies }`: the next calls to `to` get these replies, in order (a
+ *   script for a `to` that a recipient contains serves that recipient too: the gateway's recipient
+ *   without a destination is its message);
+ * - `GET /__control/received?to=…`, `?prefix=…` or `?contains=…`: the calls it received for those
+ *   recipients, oldest first.
  * Recipients keep parallel tests apart: each test addresses its own.
  */
-async function startFake(kind: Kind, latencyMs: number) {
-  const route = ROUTES[kind];
+function controls<Script>() {
   const received = new Map<string, Received[]>();
-  const scripts = new Map<string, ScriptedReply[]>();
+  const scripts = new Map<string, Script[]>();
+  return {
+    record(call: Received) {
+      received.set(call.to, [...(received.get(call.to) ?? []), call]);
+    },
+    take(recipient: string): Script | undefined {
+      const key = scripts.has(recipient) ? recipient : [...scripts.keys()].find((k) => recipient.includes(k));
+      return key === undefined ? undefined : scripts.get(key)?.shift();
+    },
+    /** Answers a control request, or returns false for a provider call. */
+    handle(url: URL, method: string, body: any, res: ServerResponse): boolean {
+      if (url.pathname === "/__control/script" && method === "POST") {
+        scripts.set(body.to, [...(scripts.get(body.to) ?? []), ...body.replies]);
+        send(res, { status: 204 });
+        return true;
+      }
+      if (url.pathname === "/__control/received" && method === "GET") {
+        const [to, prefix, contains] = [
+          url.searchParams.get("to"),
+          url.searchParams.get("prefix"),
+          url.searchParams.get("contains"),
+        ];
+        const matches = [...received.entries()]
+          .filter(([key]) =>
+            to !== null
+              ? key === to
+              : prefix !== null
+                ? key.startsWith(prefix)
+                : contains !== null && key.includes(contains),
+          )
+          .flatMap(([, calls]) => calls)
+          .sort((a, b) => a.at.localeCompare(b.at));
+        send(res, { status: 200, body: { received: matches } });
+        return true;
+      }
+      return false;
+    },
+  };
+}
 
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://fake");
-    const body = req.method === "POST" ? await readJson(req) : undefined;
-    if (url.pathname === "/__control/script" && req.method === "POST") {
-      scripts.set(body.to, [...(scripts.get(body.to) ?? []), ...body.replies]);
-      return send(res, { status: 204 });
-    }
-    if (url.pathname === "/__control/received" && req.method === "GET") {
-      const to = url.searchParams.get("to");
-      const prefix = url.searchParams.get("prefix");
-      const matches = [...received.entries()]
-        .filter(([key]) => (to !== null ? key === to : prefix !== null && key.startsWith(prefix)))
-        .flatMap(([, calls]) => calls)
-        .sort((a, b) => a.at.localeCompare(b.at));
-      return send(res, { status: 200, body: { received: matches } });
-    }
-    if (req.method !== "POST") return send(res, { status: 405, body: { error: "method not allowed" } });
-
-    const recipient = route.recipient(url.pathname, req.headers, body);
-    if (typeof recipient !== "string") return send(res, recipient);
-    const call = {
-      to: recipient,
-      path: url.pathname,
-      authorization: req.headers.authorization,
-      body,
-      at: new Date().toISOString(),
-    };
-    received.set(recipient, [...(received.get(recipient) ?? []), call]);
-    const scripted = scripts.get(recipient)?.shift();
-    const delayMs = scripted?.delayMs ?? latencyMs;
-    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    if (scripted?.drop) return req.socket.destroy();
-    // A scripted success without a body gets the provider's usual one.
-    send(
-      res,
-      !scripted ? route.ok(body) : scripted.body === undefined ? { ...scripted, body: route.ok(body).body } : scripted,
-    );
-  });
+async function listen(server: ReturnType<typeof createServer>) {
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -183,30 +194,127 @@ async function startFake(kind: Kind, latencyMs: number) {
   };
 }
 
+/** One fake provider with a single send route (Telegram, WhatsApp). */
+async function startFake(kind: Kind, latencyMs: number) {
+  const route = ROUTES[kind];
+  const control = controls<ScriptedReply>();
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const body = req.method === "POST" ? parseJson(await readRaw(req)) : undefined;
+    if (control.handle(url, req.method ?? "GET", body, res)) return;
+    if (req.method !== "POST") return send(res, { status: 405, body: { error: "method not allowed" } });
+
+    const recipient = route.recipient(url.pathname, req.headers, body);
+    if (typeof recipient !== "string") return send(res, recipient);
+    control.record({
+      to: recipient,
+      path: url.pathname,
+      authorization: req.headers.authorization,
+      body,
+      at: new Date().toISOString(),
+    });
+    const scripted = control.take(recipient);
+    const delayMs = scripted?.delayMs ?? latencyMs;
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (scripted?.drop) return req.socket.destroy();
+    // A scripted success without a body gets the provider's usual one.
+    send(
+      res,
+      !scripted ? route.ok(body) : scripted.body === undefined ? { ...scripted, body: route.ok(body).body } : scripted,
+    );
+  });
+  return listen(server);
+}
+
+/**
+ * A fake OpenClaw gateway (openclaw-gateway.ts) with `config`. Besides the controls above it takes
+ * `POST /__control/expire` `{ key }`: forget that replay key's run, as the gateway does 5 minutes
+ * after the run completed (or on a restart), so a test need not wait them out.
+ */
+async function startGateway(config: GatewayConfig, latencyMs: number) {
+  const gateway = openclawGateway(config);
+  const control = controls<ScriptedRun>();
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const raw = await readRaw(req);
+    const method = req.method ?? "GET";
+    if (control.handle(url, method, method === "POST" ? parseJson(raw) : undefined, res)) return;
+    if (url.pathname === "/__control/expire" && method === "POST") {
+      gateway.expire(parseJson(raw).key);
+      return send(res, { status: 204 });
+    }
+    if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const request = { method, path: url.pathname, query: url.searchParams, headers: req.headers, raw };
+    const { reply, call, recipient, body } = await gateway.answer(request, req.socket.remoteAddress ?? "", (to) =>
+      control.take(to),
+    );
+    if (recipient !== undefined) {
+      control.record({
+        to: recipient,
+        path: url.pathname,
+        authorization: req.headers.authorization,
+        body,
+        at: new Date().toISOString(),
+        ...(call ? { gateway: call } : {}),
+      });
+    }
+    send(res, reply);
+  });
+  return listen(server);
+}
+
+/** The gateway as its docs' defaults have it: `hooks.allowRequestSessionKey: false`, no prefix list. */
+export const GATEWAY_DEFAULTS: GatewayConfig = {
+  token: FAKE_TOKENS.openclaw,
+  path: "/hooks",
+  allowRequestSessionKey: false,
+  allowedSessionKeyPrefixes: [],
+  agents: ["main", "reminders"],
+};
+
+/** A gateway whose operator opted in to request session keys under one prefix. */
+export const GATEWAY_WITH_SESSION_KEYS: GatewayConfig = {
+  ...GATEWAY_DEFAULTS,
+  allowRequestSessionKey: true,
+  allowedSessionKeyPrefixes: ["openclaw-sync:"],
+};
+
+type Fakes = { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string };
+
 export interface FakeProviders {
-  /** Base URLs as the Worker's settings take them (TELEGRAM_API_BASE, WHATSAPP_API_BASE, OPENCLAW_HOOKS_URL). */
-  urls: { telegram: string; whatsapp: string; openclaw: string };
+  /**
+   * Base URLs as the Worker's settings take them (TELEGRAM_API_BASE, WHATSAPP_API_BASE,
+   * OPENCLAW_HOOKS_URL: a default gateway, and one that allows request session keys).
+   */
+  urls: Fakes;
   /** Control URLs (the fakes' roots), for `/__control/…`. */
-  control: { telegram: string; whatsapp: string; openclaw: string };
+  control: Fakes;
   stop(): Promise<void>;
 }
 
 /**
- * Fake Telegram Bot API, WhatsApp Cloud API and OpenClaw gateway on loopback ports. `latencyMs` delays
- * every answer, as a real provider's round trip would (the benchmark uses it).
+ * Fake Telegram Bot API, WhatsApp Cloud API and two OpenClaw gateways on loopback ports. `latencyMs`
+ * delays every answer, as a real provider's round trip would (the benchmark uses it).
  */
 export async function startFakeProviders(options: { latencyMs?: number } = {}): Promise<FakeProviders> {
   const latency = options.latencyMs ?? 0;
-  const [telegram, whatsapp, openclaw] = await Promise.all([
+  const fakes = await Promise.all([
     startFake("telegram", latency),
     startFake("whatsapp", latency),
-    startFake("openclaw", latency),
+    startGateway(GATEWAY_DEFAULTS, latency),
+    startGateway(GATEWAY_WITH_SESSION_KEYS, latency),
   ]);
+  const [telegram, whatsapp, openclaw, openclawSessionKeys] = fakes.map((f) => f.url) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   return {
-    urls: { telegram: telegram.url, whatsapp: `${whatsapp.url}/${GRAPH_VERSION}`, openclaw: openclaw.url },
-    control: { telegram: telegram.url, whatsapp: whatsapp.url, openclaw: openclaw.url },
+    urls: { telegram, whatsapp: `${whatsapp}/${GRAPH_VERSION}`, openclaw, openclawSessionKeys },
+    control: { telegram, whatsapp, openclaw, openclawSessionKeys },
     async stop() {
-      await Promise.all([telegram.stop(), whatsapp.stop(), openclaw.stop()]);
+      await Promise.all(fakes.map((f) => f.stop()));
     },
   };
 }

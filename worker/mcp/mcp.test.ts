@@ -233,7 +233,7 @@ describe("MCP: each tool is its REST operation", () => {
     expect(early.isError).toBe(true);
     expect(toolText(early)).toMatch(/has not fired yet/);
 
-    await sql`update reminders set status = 'sent', sent_at = now(), attempts = 1 where id = ${reminder.id}`;
+    await sql`update reminders set status = 'sent', sent_at = now(), attempts = 1, delivery_state = 'accepted' where id = ${reminder.id}`;
     const before = Date.now();
     const snoozed = await callToolOk(admin, "snooze_reminder", { id: reminder.id, minutes: 10 });
     const at = Date.parse(snoozed.remind_at);
@@ -249,7 +249,7 @@ describe("MCP: each tool is its REST operation", () => {
       remind_at: "2026-03-01T09:00:00+01:00",
       channel: "ui",
     });
-    await sql`update reminders set status = 'sent', sent_at = now(), attempts = 1 where id = ${reminder.id}`;
+    await sql`update reminders set status = 'sent', sent_at = now(), attempts = 1, delivery_state = 'accepted' where id = ${reminder.id}`;
     const snoozed = await callToolOk(admin, "move_reminder", {
       id: reminder.id,
       remind_at: "2026-03-01T09:10:00+01:00",

@@ -83,22 +83,27 @@ describe("the reminder clock", () => {
     expect(await eventually(alarmOf, (at) => at === inAMinute.getTime())).toBe(inAMinute.getTime());
   });
 
-  it("never delivers a reminder that was moved or deleted after it armed the alarm", async () => {
+  it("never delivers a reminder that was moved, deleted or whose task was completed after it armed the alarm", async () => {
     const soon = new Date(Date.now() + 1000);
     const moved = await taskWithReminder(soon);
     const deleted = await taskWithReminder(soon);
+    const completed = await taskWithReminder(soon);
     expect(await eventually(alarmOf, (at) => at === soon.getTime())).toBe(soon.getTime());
     const patch = await call("PATCH", `/reminders/${moved.reminder.id}`, {
       remind_at: new Date(Date.now() + 3_600_000).toISOString(),
     });
     expect(patch.status).toBe(200);
     expect((await call("DELETE", `/reminders/${deleted.reminder.id}`)).status).toBe(204);
+    expect((await call("PATCH", `/tasks/${completed.task.id}`, { status: "completed" })).status).toBe(200);
 
     // The alarm still fires at the old time (nudges only move it earlier); its scan finds nothing due.
     await new Promise((resolve) => setTimeout(resolve, soon.getTime() - Date.now() + 1000));
     expect(await alarmOf()).not.toBe(soon.getTime());
     expect(await received("telegram", { to: moved.chat })).toHaveLength(0);
     expect(await received("telegram", { to: deleted.chat })).toHaveLength(0);
+    expect(await received("telegram", { to: completed.chat })).toHaveLength(0);
+    const [skipped] = await sql`select status from reminders where id = ${completed.reminder.id}`;
+    expect(skipped?.status).toBe("skipped");
   });
 
   it("delivers each of 500 reminders exactly once when an alarm and a cron run scan at the same moment", async () => {

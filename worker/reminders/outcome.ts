@@ -3,14 +3,16 @@ import type { DeliveryResult } from "./channels/channel";
 
 /**
  * What to write for one claimed reminder:
- * - `sent`: the provider accepted it.
+ * - `sent`: the provider took it; `delivery` says whether it is known to be in the chat.
  * - `retry`: a transient failure; try again after `delaySeconds`.
  * - `failed`: a permanent failure, or too many transient ones; no more attempts.
  * - `waiting`: the channel is not configured; nothing was attempted, look again after `delaySeconds`.
- * - `released`: the scan ran out of time before trying; hand it straight back.
+ * - `skipped`: its task stopped being pending after the claim; not sent, `error` says why.
+ * - `released`: the scan ran out of time before trying, or its claim is gone; hand it straight back.
  */
 export type Outcome =
-  | { id: string; kind: "sent"; at: Date }
+  | { id: string; kind: "sent"; at: Date; delivery: "accepted" | "delivered"; providerMessageId?: string }
+  | { id: string; kind: "skipped"; at: Date; error: string }
   | { id: string; kind: "retry" | "waiting"; at: Date; delaySeconds: number; error: string }
   | { id: string; kind: "failed"; at: Date; error: string }
   | { id: string; kind: "released" };
@@ -41,7 +43,13 @@ export function decideOutcome(
 ): Outcome {
   switch (result.outcome) {
     case "sent":
-      return { id, kind: "sent", at };
+      return {
+        id,
+        kind: "sent",
+        at,
+        delivery: result.delivery,
+        ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}),
+      };
     case "permanent":
       return { id, kind: "failed", at, error: result.error };
     case "unconfigured":

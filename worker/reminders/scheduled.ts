@@ -1,14 +1,17 @@
+import type { ReminderNoticeEvent } from "../../party/protocol";
 import { errorFields, log } from "../http/log";
 import { settingsOf } from "../settings";
 import { beginUnitOfWork, type UnitOfWorkOptions, type WorkEnv } from "../work/unit-of-work";
 import { createChannels } from "./channels";
 import { roomFromEnv } from "./channels/ui";
+import { announceNotices } from "./notices";
 import { runScan, type ScanReport } from "./scan";
 
 /**
  * One run of the reminder scan in its own unit of work: deliver what was due by `dueBy`, then tell
- * the room about the deliveries, retries and failures it committed. A bad scan setting stops this
- * run only, logged with the variable it names; nothing else depends on it.
+ * the room about what it committed (deliveries, retries, skips, failures, misses) and give it a
+ * notice for each reminder that failed for good or was missed. A bad scan setting stops this run
+ * only, logged with the variable it names; nothing else depends on it.
  */
 export async function scanDueReminders(
   env: WorkEnv,
@@ -24,8 +27,13 @@ export async function scanDueReminders(
     return undefined;
   }
   const work = beginUnitOfWork(env, options);
+  const room = roomFromEnv(env);
+  const notices: ReminderNoticeEvent[] = [];
   try {
-    const report: ScanReport = await runScan(work.store, config, createChannels(config, roomFromEnv(env)), { dueBy });
+    const report: ScanReport = await runScan(work.store, config, createChannels(config, room), {
+      dueBy,
+      onNotice: (notice) => notices.push(notice),
+    });
     log(undefined, "info", "reminder scan", { ...trigger, ...report });
     return report;
   } catch (err) {
@@ -33,5 +41,6 @@ export async function scanDueReminders(
     throw err;
   } finally {
     await work.end();
+    await announceNotices(room, notices);
   }
 }

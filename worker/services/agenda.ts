@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/pg-core";
 import { type ReminderRow, reminders, type TaskRow, tasks } from "../db/schema";
 import { InvalidInputError } from "./errors";
@@ -59,29 +59,60 @@ export function agendaWindow({ from, to, tz }: Pick<AgendaRequest, "from" | "to"
   return { from: start, to: end };
 }
 
-/** Scheduled reminders that will fire in [from, to), with their tasks. */
-function scheduledReminders(store: Store, from: Date, to: Date) {
-  return store.db
-    .select({ reminder: reminders, task: tasks })
-    .from(reminders)
-    .innerJoin(tasks, eq(tasks.id, reminders.task_id))
-    .where(
-      and(eq(reminders.status, "scheduled"), gte(reminders.next_attempt_at, from), lt(reminders.next_attempt_at, to)),
-    )
-    .orderBy(asc(reminders.next_attempt_at), asc(reminders.id))
-    .limit(WINDOW_LIMIT + 1);
+/**
+ * Reminders of the window, with their tasks, as one UNION ALL: scheduled ones of pending tasks that
+ * will fire in [from, to) (the scan skips the others), and those that failed or were missed, at the
+ * time they were due, so a reminder that reached no one stays on its day.
+ */
+function windowReminders(store: Store, from: Date, to: Date) {
+  return unionAll(
+    store.db
+      .select({ reminder: reminders, task: tasks })
+      .from(reminders)
+      .innerJoin(tasks, eq(tasks.id, reminders.task_id))
+      .where(
+        and(
+          eq(reminders.status, "scheduled"),
+          eq(tasks.status, "pending"),
+          gte(reminders.next_attempt_at, from),
+          lt(reminders.next_attempt_at, to),
+        ),
+      )
+      .orderBy(asc(reminders.next_attempt_at), asc(reminders.id))
+      .limit(WINDOW_LIMIT + 1),
+    store.db
+      .select({ reminder: reminders, task: tasks })
+      .from(reminders)
+      .innerJoin(tasks, eq(tasks.id, reminders.task_id))
+      .where(
+        and(
+          // Spelled as the partial index `reminders_unsent_idx` is, so the planner uses it.
+          sql`${reminders.status} <> 'scheduled' and ${reminders.status} <> 'sent'`,
+          inArray(reminders.status, ["failed", "missed"]),
+          gte(reminders.remind_at, from),
+          lt(reminders.remind_at, to),
+        ),
+      )
+      .orderBy(asc(reminders.remind_at), asc(reminders.id))
+      .limit(WINDOW_LIMIT + 1),
+  );
 }
+
+/** When a reminder stands on the agenda: when it will fire, or, having reached no one, when it was due. */
+const agendaTime = (reminder: ReminderRow) =>
+  reminder.status === "scheduled" ? reminder.next_attempt_at : reminder.remind_at;
 
 /**
  * What is due and what will remind between `from` and `to`, grouped by local day in `tz`, with
  * overdue tasks first. Two statements sent together (one round trip of latency): pending tasks,
- * overdue and due in the window, as one UNION ALL; and scheduled reminders joined to their tasks.
+ * overdue and due in the window, as one UNION ALL; and the window's reminders joined to their tasks.
  * Entries carry whole rows, so task fields added later (a task's own zone, all-day dates) reach the
  * agenda's callers, and a rule that places them on a day belongs where `local_time` is computed.
  *
- * A task is due at its `due_time`; a reminder fires at its `next_attempt_at`, which is its
+ * A task is due at its `due_time`; a scheduled reminder fires at its `next_attempt_at`, which is its
  * `remind_at` until a failed delivery moves it to the retry time (that is when it will remind, and
- * it is what the scan's partial index on scheduled reminders serves).
+ * it is what the scan's partial index on scheduled reminders serves). A failed or missed reminder
+ * stands at its `remind_at`, the time it was meant for.
  */
 export async function getAgenda(store: Store, request: AgendaRequest, now = new Date()): Promise<Agenda> {
   const { tz } = request;
@@ -102,22 +133,25 @@ export async function getAgenda(store: Store, request: AgendaRequest, now = new 
         .orderBy(asc(tasks.due_time), asc(tasks.id))
         .limit(WINDOW_LIMIT + 1),
     ),
-    request.reminders ? scheduledReminders(store, from, to) : [],
+    request.reminders ? windowReminders(store, from, to) : [],
   ]);
 
   const timed = (at: Date) => ({ at, local_time: localTimestamp(at, tz) });
   const overdueRows = taskRows.filter((t) => t.due_time! < from);
   const dueRows = taskRows.filter((t) => t.due_time! >= from);
+  const reminderRowsByTime = [...reminderRows].sort(
+    (a, b) => agendaTime(a.reminder).getTime() - agendaTime(b.reminder).getTime(),
+  );
   const overdue = overdueRows
     .slice(0, OVERDUE_LIMIT)
     .reverse()
     .map((task): TaskEntry => ({ kind: "task", ...timed(task.due_time!), task }));
   const entries: AgendaEntry[] = [
     ...dueRows.slice(0, WINDOW_LIMIT).map((task): TaskEntry => ({ kind: "task", ...timed(task.due_time!), task })),
-    ...reminderRows.slice(0, WINDOW_LIMIT).map(
+    ...reminderRowsByTime.slice(0, WINDOW_LIMIT).map(
       ({ reminder, task }): ReminderEntry => ({
         kind: "reminder",
-        ...timed(reminder.next_attempt_at),
+        ...timed(agendaTime(reminder)),
         reminder,
         task,
       }),

@@ -54,4 +54,10 @@ describe("newest-first lists", () => {
       expect(plan).not.toMatch(/Sort/);
     }
   });
+
+  it("reminders waiting for confirmation (delivery_state=accepted) come from their own partial index", async () => {
+    const [plan] = await plansOf((store) => listReminders(store as any, { delivery_state: "accepted", limit: 50 }));
+    expect(plan).toContain("reminders_accepted_created_idx");
+    expect(plan).not.toMatch(/Sort/);
+  });
 });

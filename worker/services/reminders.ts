@@ -21,6 +21,7 @@ export interface ReminderFilters {
   task_id?: string;
   sent?: boolean;
   status?: ReminderRow["status"] | "due";
+  delivery_state?: NonNullable<ReminderRow["delivery_state"]>;
   channel?: ReminderRow["channel"];
   due_before?: Date;
   limit: number;
@@ -100,6 +101,7 @@ export async function listReminders(store: Store, filters: ReminderFilters) {
     filters.task_id ? eq(reminders.task_id, filters.task_id) : undefined,
     filters.sent !== undefined ? eq(reminders.sent, filters.sent) : undefined,
     filters.channel && eq(reminders.channel, filters.channel),
+    filters.delivery_state && eq(reminders.delivery_state, filters.delivery_state),
     filters.status === "due"
       ? sql`${reminders.status} = 'scheduled' and ${reminders.next_attempt_at} <= now()`
       : filters.status && eq(reminders.status, filters.status),
@@ -117,8 +119,9 @@ export async function listReminders(store: Store, filters: ReminderFilters) {
 }
 
 /**
- * The columns that (re-)arm a reminder for `remindAt`: due then, no attempts yet, no error, and any
- * scan's claim released (a scan still delivering the old time finds its lease gone and records nothing).
+ * The columns that (re-)arm a reminder for `remindAt`: due then, no attempts yet, no error, nothing
+ * delivered, and any scan's claim released (a scan still delivering the old time finds its lease
+ * gone and records nothing).
  */
 export function armAt(remindAt: Date | SQL) {
   return {
@@ -126,6 +129,9 @@ export function armAt(remindAt: Date | SQL) {
     next_attempt_at: remindAt,
     status: "scheduled" as const,
     sent_at: null,
+    delivery_state: null,
+    delivered_at: null,
+    provider_message_id: null,
     attempts: 0,
     last_error: null,
     lease_until: null,
@@ -195,8 +201,8 @@ export async function updateReminder(
 }
 
 /**
- * Snooze: fire again at `until`. Only a reminder that has fired (sent or failed) or is due now can
- * be snoozed; one still waiting for its time is moved with PATCH instead. A relative reminder stays
+ * Snooze: fire again at `until`. Only a reminder that has fired (sent, failed, skipped or missed) or
+ * is due now can be snoozed; one still waiting for its time is moved with PATCH instead. A relative reminder stays
  * relative: the snooze moves this firing, and the task's next due re-arms it as before.
  * @throws NotFoundError, or ConflictError when it has not fired yet.
  */

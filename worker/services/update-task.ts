@@ -84,9 +84,11 @@ function planFromCurrent(
 }
 
 /**
- * One statement: update the task, record a completion, and move its relative reminders (re-armed)
- * when their anchor moved. The triggers log every row it touches. When the guard fails it returns
- * the stored row instead, so the caller can plan again without another read.
+ * One statement: update the task, record a completion, and re-arm reminders: relative ones when
+ * their anchor moved (to the new anchor plus their offset), and those skipped while the task was
+ * done when it becomes pending again (relative ones likewise, absolute ones at their own time). The
+ * triggers log every row it touches. When the guard fails it returns the stored row instead, so the
+ * caller can plan again without another read.
  */
 async function applyPlan(store: Store, id: string, plan: UpdatePlan) {
   const update = store.db
@@ -94,13 +96,16 @@ async function applyPlan(store: Store, id: string, plan: UpdatePlan) {
     .set({ ...plan.set, updated_at: sql`now()`, version: sql`${tasks.version} + 1` })
     .where(and(eq(tasks.id, id), plan.guard))
     .returning();
-  const anchor = sql`u.reminder_anchor + make_interval(mins => ${reminders.offset_minutes})`;
+  const armTime = sql`case when ${reminders.offset_minutes} is null then ${reminders.remind_at}
+    else u.reminder_anchor + make_interval(mins => ${reminders.offset_minutes}) end`;
   const moveReminders = store.db
     .update(reminders)
-    .set({ ...armAt(anchor), version: sql`${reminders.version} + 1` })
+    .set({ ...armAt(armTime), version: sql`${reminders.version} + 1` })
     .from(sql`updated u join before b on b.id = u.id`)
     .where(
-      sql`${reminders.task_id} = u.id and ${reminders.offset_minutes} is not null and u.reminder_anchor is distinct from b.reminder_anchor`,
+      sql`${reminders.task_id} = u.id and (
+        (${reminders.offset_minutes} is not null and u.reminder_anchor is distinct from b.reminder_anchor)
+        or (${reminders.status} = 'skipped' and u.status = 'pending' and b.status <> 'pending'))`,
     )
     .returning({ id: reminders.id });
   const { rows } = await store.db.execute<Record<string, unknown>>(sql`

@@ -17,6 +17,8 @@ describe("readScanConfig", () => {
       retryBaseSeconds: 30,
       retryMaxSeconds: 1800,
       providerTimeoutMs: 10_000,
+      lateAfterSeconds: 300,
+      missedAfterSeconds: 21_600,
       defaultRecipients: { telegram: undefined, whatsapp: undefined },
       openclaw: undefined,
     });
@@ -73,6 +75,21 @@ describe("readScanConfig", () => {
       "SCAN_RETRY_MAX_S: must not be below",
     ],
     [
+      "a missed window no longer than the late one",
+      { REMINDER_LATE_AFTER_S: "600", REMINDER_MISSED_AFTER_S: "600" },
+      "REMINDER_MISSED_AFTER_S: must be above REMINDER_LATE_AFTER_S, or 0 to send however late",
+    ],
+    [
+      "a late window under a minute",
+      { REMINDER_LATE_AFTER_S: "30" },
+      "REMINDER_LATE_AFTER_S: must be a whole number from 60 to 31622400 (got '30')",
+    ],
+    [
+      "a session key prefix that leaves no room for the reminder's id",
+      { OPENCLAW_SESSION_KEY_PREFIX: "p".repeat(201) },
+      "OPENCLAW_SESSION_KEY_PREFIX: must be at most 200 characters",
+    ],
+    [
       "a lease shorter than a batch can take",
       { SCAN_LEASE_S: "30" },
       "SCAN_LEASE_S: must be at least 35 (SCAN_BUDGET_MS in seconds + 10)",
@@ -93,7 +110,26 @@ describe("readScanConfig", () => {
       WHATSAPP_DEFAULT_TO: "+14155550123",
     })();
     expect(config.whatsapp?.template).toEqual({ name: "task_reminder", language: "en_US" });
-    expect(config.openclaw).toEqual({ url: "https://gateway.example.com", token: "t" });
+    // The gateway's defaults: no agent named, no session key sent, a 15 s wait for the completion.
+    expect(config.openclaw).toEqual({
+      url: "https://gateway.example.com",
+      token: "t",
+      agentId: undefined,
+      sessionKeyPrefix: undefined,
+      confirmWaitMs: 15_000,
+    });
     expect(config.defaultRecipients.whatsapp).toBe("+14155550123");
+  });
+
+  it("turns the missed window off with REMINDER_MISSED_AFTER_S=0, and reads the gateway's options", () => {
+    expect(read({ REMINDER_MISSED_AFTER_S: "0" })().missedAfterSeconds).toBeUndefined();
+    const config = read({
+      OPENCLAW_HOOKS_URL: "http://127.0.0.1:18789",
+      OPENCLAW_HOOKS_TOKEN: "t",
+      OPENCLAW_AGENT_ID: "main",
+      OPENCLAW_SESSION_KEY_PREFIX: "openclaw-sync:",
+      OPENCLAW_CONFIRM_WAIT_MS: "0",
+    })();
+    expect(config.openclaw).toMatchObject({ agentId: "main", sessionKeyPrefix: "openclaw-sync:", confirmWaitMs: 0 });
   });
 });

@@ -19,6 +19,15 @@ export interface WhatsAppConfig {
 export interface OpenClawConfig {
   url: string;
   token: string;
+  /** `agentId`: the gateway's configured agent that delivers reminders; unset means its default. */
+  agentId?: string;
+  /**
+   * Sent as `sessionKey` (this prefix and the reminder's id) only when set: the gateway refuses a
+   * request's session key unless its operator set `hooks.allowRequestSessionKey`.
+   */
+  sessionKeyPrefix?: string;
+  /** How long one delivery may wait for the gateway's `completion` after admission; 0 never waits. */
+  confirmWaitMs: number;
 }
 
 export interface ScanConfig {
@@ -40,12 +49,19 @@ export interface ScanConfig {
   providerTimeoutMs: number;
   /** Whether the reminder clock (a Durable Object alarm) delivers on the second; off: the cron alone. */
   clock: boolean;
+  /** A reminder sent more than this many seconds after its time says it is late, and when it was for. */
+  lateAfterSeconds: number;
+  /** A reminder this many seconds past its time is not sent any more but marked missed; undefined: never. */
+  missedAfterSeconds?: number;
   /** Who a reminder without its own recipient goes to, per channel. */
   defaultRecipients: { telegram?: string; whatsapp?: string };
   telegram?: TelegramConfig;
   whatsapp?: WhatsAppConfig;
   openclaw?: OpenClawConfig;
 }
+
+/** 366 days: the longest lateness windows accepted. */
+const YEAR_S = 366 * 86_400;
 
 const schema = z.object({
   SCAN_BATCH_SIZE: count(50, 1, 1000),
@@ -58,6 +74,8 @@ const schema = z.object({
   SCAN_RETRY_MAX_S: count(1800, 1, 86_400),
   PROVIDER_TIMEOUT_MS: count(10_000, 100, 120_000),
   SCAN_CLOCK: oneOf(["on", "off"], "on"),
+  REMINDER_LATE_AFTER_S: count(300, 60, YEAR_S),
+  REMINDER_MISSED_AFTER_S: count(21_600, 0, YEAR_S),
   TELEGRAM_BOT_TOKEN: optional,
   TELEGRAM_API_BASE: baseUrl("https://api.telegram.org"),
   TELEGRAM_DEFAULT_CHAT_ID: optional,
@@ -69,6 +87,10 @@ const schema = z.object({
   WHATSAPP_TEMPLATE_LANGUAGE: optional,
   OPENCLAW_HOOKS_URL: url,
   OPENCLAW_HOOKS_TOKEN: optional,
+  OPENCLAW_AGENT_ID: optional.pipe(z.string().max(128, "must be at most 128 characters").optional()),
+  // The gateway uses replay and session keys of at most 256 characters; a reminder's id adds 36.
+  OPENCLAW_SESSION_KEY_PREFIX: optional.pipe(z.string().max(200, "must be at most 200 characters").optional()),
+  OPENCLAW_CONFIRM_WAIT_MS: count(15_000, 0, 120_000),
 });
 
 type Vars = z.output<typeof schema>;
@@ -90,6 +112,9 @@ function crossChecks(v: Vars): string[] {
   if (telegramDefault) problems.push(`TELEGRAM_DEFAULT_CHAT_ID: ${telegramDefault}`);
   const whatsappDefault = recipientProblem("whatsapp", v.WHATSAPP_DEFAULT_TO);
   if (whatsappDefault) problems.push(`WHATSAPP_DEFAULT_TO: ${whatsappDefault}`);
+  if (v.REMINDER_MISSED_AFTER_S !== 0 && v.REMINDER_MISSED_AFTER_S <= v.REMINDER_LATE_AFTER_S) {
+    problems.push("REMINDER_MISSED_AFTER_S: must be above REMINDER_LATE_AFTER_S, or 0 to send however late");
+  }
   if (v.SCAN_RETRY_MAX_S < v.SCAN_RETRY_BASE_S) problems.push("SCAN_RETRY_MAX_S: must not be below SCAN_RETRY_BASE_S");
   // A live scan's lease must outlast its run (deliveries end by the budget; 10 s more for the last
   // write), or a second scan could take over a batch that is still being delivered.
@@ -122,6 +147,8 @@ export function readScanConfig(env: object): ScanConfig {
     retryMaxSeconds: v.SCAN_RETRY_MAX_S,
     providerTimeoutMs: v.PROVIDER_TIMEOUT_MS,
     clock: v.SCAN_CLOCK === "on",
+    lateAfterSeconds: v.REMINDER_LATE_AFTER_S,
+    missedAfterSeconds: v.REMINDER_MISSED_AFTER_S || undefined,
     defaultRecipients: { telegram: v.TELEGRAM_DEFAULT_CHAT_ID, whatsapp: v.WHATSAPP_DEFAULT_TO },
     telegram: v.TELEGRAM_BOT_TOKEN ? { token: v.TELEGRAM_BOT_TOKEN, apiBase: v.TELEGRAM_API_BASE } : undefined,
     whatsapp:
@@ -138,7 +165,13 @@ export function readScanConfig(env: object): ScanConfig {
         : undefined,
     openclaw:
       v.OPENCLAW_HOOKS_URL && v.OPENCLAW_HOOKS_TOKEN
-        ? { url: v.OPENCLAW_HOOKS_URL, token: v.OPENCLAW_HOOKS_TOKEN }
+        ? {
+            url: v.OPENCLAW_HOOKS_URL,
+            token: v.OPENCLAW_HOOKS_TOKEN,
+            agentId: v.OPENCLAW_AGENT_ID,
+            sessionKeyPrefix: v.OPENCLAW_SESSION_KEY_PREFIX,
+            confirmWaitMs: v.OPENCLAW_CONFIRM_WAIT_MS,
+          }
         : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, version } from "./columns";
-import { reminderChannel, reminderStatus } from "./enums";
+import { deliveryState, reminderChannel, reminderStatus } from "./enums";
 import { tasks } from "./tasks";
 
 /** A relative reminder fires at most a year (of 366 days) before or after its task's due. */
@@ -27,6 +27,15 @@ export const reminders = pgTable(
     /** True only once a provider accepted the message; derived so it can never disagree with status. */
     sent: boolean("sent").notNull().generatedAlwaysAs(sql`status = 'sent'`),
     sent_at: timestamptz("sent_at"),
+    /** Null until a provider took it; then `accepted`, or `delivered` on evidence that it reached the chat. */
+    delivery_state: deliveryState("delivery_state"),
+    /** When it was known to be in the chat. */
+    delivered_at: timestamptz("delivered_at"),
+    /**
+     * The provider's id for what it took: Telegram's message_id, WhatsApp's message id (wamid…), the
+     * gateway's runId. WhatsApp's status webhooks confirm a delivery by this id.
+     */
+    provider_message_id: text("provider_message_id"),
     attempts: integer("attempts").notNull().default(0),
     /** When the scan should next try: remind_at at first, later the retry backoff. */
     next_attempt_at: timestamptz("next_attempt_at").notNull().defaultNow(),
@@ -38,6 +47,12 @@ export const reminders = pgTable(
     version: version(),
   },
   (t) => [
+    // A reminder has a delivery state exactly while it is sent, and a delivery time exactly while delivered.
+    check("reminders_sent_has_delivery_state", sql`(${t.delivery_state} is not null) = (${t.status} = 'sent')`),
+    check(
+      "reminders_delivered_has_time",
+      sql`(${t.delivered_at} is not null) = (${t.delivery_state} is not distinct from 'delivered')`,
+    ),
     check(
       "reminders_offset_range",
       sql`${t.offset_minutes} between -${sql.raw(String(OFFSET_MINUTES_MAX))} and ${sql.raw(String(OFFSET_MINUTES_MAX))}`,
@@ -48,6 +63,14 @@ export const reminders = pgTable(
     index("reminders_created_idx").on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // The due scan: its cost follows the number of armed reminders, not the table's size.
     index("reminders_due_idx").on(t.next_attempt_at).where(sql`${t.status} = 'scheduled'`),
+    // GET /reminders?delivery_state=accepted, "what waits for confirmation": newest first, without
+    // walking the reminders already confirmed or never sent.
+    index("reminders_accepted_created_idx")
+      .on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.delivery_state} = 'accepted'`),
+    // The agenda's failed and missed reminders, by the time they were due. Written without the new
+    // statuses' names: Postgres refuses an enum value in the transaction that added it.
+    index("reminders_unsent_idx").on(t.remind_at).where(sql`${t.status} <> 'scheduled' and ${t.status} <> 'sent'`),
   ],
 );
 

@@ -31,7 +31,7 @@ export const reminderTools = [
   defineTool({
     name: "list_reminders",
     title: "List reminders",
-    description: `List reminders, newest first, optionally filtered by task_id, channel, status (scheduled, sent, failed, or due: scheduled and due now), sent ("true" or "false") and due_before (exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. ${TIME_RULE}`,
+    description: `List reminders, newest first, optionally filtered by task_id, channel, status (scheduled, sent, failed, skipped: its task was done, missed: too late to send, or due: scheduled and due now), delivery_state (accepted: sent but not confirmed; delivered: known to be in the chat), sent ("true" or "false") and due_before (exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. ${TIME_RULE}`,
     scope: "reminders:read",
     input: ReminderListQuery,
     arguments: { limit: "Page size, 1–200 (default 50)." },
@@ -55,7 +55,7 @@ export const reminderTools = [
   defineTool({
     name: "snooze_reminder",
     title: "Snooze a reminder",
-    description: `Fire a reminder that has gone off (sent, failed, or due now) again later: in minutes (1–43200), or at until (within 30 days). A reminder still waiting for its time cannot be snoozed; use move_reminder. A relative reminder stays relative. ${TIME_RULE}`,
+    description: `Fire a reminder that has gone off (sent, failed, skipped, missed, or due now) again later: in minutes (1–43200), or at until (within 30 days). A reminder still waiting for its time cannot be snoozed; use move_reminder. A relative reminder stays relative. ${TIME_RULE}`,
     scope: "reminders:write",
     input: z.strictObject({ id: IdParam.shape.id, ...snoozeFields }).superRefine(checkSnoozeTime),
     arguments: {

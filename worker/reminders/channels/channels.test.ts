@@ -3,7 +3,6 @@ import { fakes, received, scanConfig, script, uniqueChatId, uniquePhone } from "
 import type { DueReminder } from "../claim";
 import { createChannels } from ".";
 import type { DeliveryResult } from "./channel";
-import { openclawChannel } from "./openclaw";
 import { telegramChannel } from "./telegram";
 import { type ReminderDueEvent, roomFromEnv, uiChannel } from "./ui";
 import { whatsappChannel } from "./whatsapp";
@@ -23,6 +22,9 @@ function due(channel: DueReminder["channel"], recipient: string | null, title = 
     status: "scheduled",
     sent: false,
     sent_at: null,
+    delivery_state: null,
+    delivered_at: null,
+    provider_message_id: null,
     attempts: 0,
     next_attempt_at: now,
     last_error: null,
@@ -102,10 +104,14 @@ describe("telegram", () => {
     });
   }
 
-  it("sends plain text (no parse_mode), so markup in a title arrives as typed", async () => {
+  it("sends plain text (no parse_mode), so markup in a title arrives as typed; the returned Message means delivered", async () => {
     const chat = uniqueChatId();
     const title = "Fix <b>bold</b> & *stars* _under_ [link](x)";
-    expect(await telegram.deliver(due("telegram", chat, title), signal())).toEqual({ outcome: "sent" });
+    expect(await telegram.deliver(due("telegram", chat, title), signal())).toEqual({
+      outcome: "sent",
+      delivery: "delivered",
+      providerMessageId: expect.stringMatching(/^\d+$/),
+    });
     const [call] = await received("telegram", { to: chat });
     expect(call!.body).toEqual({ chat_id: chat, text: `⏰ Reminder: ${title}\nDue 2030-01-01 10:00 UTC` });
     expect(call!.path).toBe(`/bot${fakes.tokens.telegram}/sendMessage`);
@@ -119,7 +125,7 @@ describe("telegram", () => {
 
   it("uses the default chat, and waits for configuration when there is none", async () => {
     const chat = uniqueChatId();
-    expect(await telegramChannel(config.telegram!, chat).deliver(due("telegram", null), signal())).toEqual({
+    expect(await telegramChannel(config.telegram!, chat).deliver(due("telegram", null), signal())).toMatchObject({
       outcome: "sent",
     });
     expect(await received("telegram", { to: chat })).toHaveLength(1);
@@ -180,11 +186,23 @@ describe("whatsapp", () => {
     });
   });
 
+  it("counts a 200 with a message id as accepted only, keeping the id for the status webhooks", async () => {
+    const phone = uniquePhone();
+    await script("whatsapp", phone.slice(1), [
+      { status: 200, body: { messaging_product: "whatsapp", messages: [{ id: "wamid.HBgLMTU1NTAxMjM0NTY" }] } },
+    ]);
+    expect(await whatsapp.deliver(due("whatsapp", phone), signal())).toEqual({
+      outcome: "sent",
+      delivery: "accepted",
+      providerMessageId: "wamid.HBgLMTU1NTAxMjM0NTY",
+    });
+  });
+
   it("sends the configured template with title and due time as body parameters, whitespace folded", async () => {
     const phone = uniquePhone();
     const templated = whatsappChannel({ ...config.whatsapp!, template: { name: "task_reminder", language: "en_US" } });
     const result = await templated.deliver(due("whatsapp", phone, "Call\n\tthe     bank"), signal());
-    expect(result).toEqual({ outcome: "sent" });
+    expect(result).toMatchObject({ outcome: "sent", delivery: "accepted" });
     const [call] = await received("whatsapp", { to: phone.slice(1) });
     expect(call!.authorization).toBe(`Bearer ${fakes.tokens.whatsapp}`);
     expect(call!.body).toEqual({
@@ -209,38 +227,13 @@ describe("whatsapp", () => {
   });
 });
 
-describe("openclaw gateway", () => {
-  const gateway = openclawChannel({ url: fakes.urls.openclaw, token: fakes.tokens.openclaw }, "whatsapp");
-  it("retries when the gateway is down (5xx) and gives up on an oversized payload (413)", async () => {
-    const phone = uniquePhone();
-    await script("openclaw", phone, [
-      { status: 502, body: { ok: false, error: "bad gateway" } },
-      { status: 413, body: { ok: false, error: "payload too large" } },
-    ]);
-    expect(await gateway.deliver(due("whatsapp", phone), signal())).toEqual({
-      outcome: "transient",
-      error: "HTTP 502: bad gateway",
-    });
-    expect(await gateway.deliver(due("whatsapp", phone), signal())).toEqual({
-      outcome: "permanent",
-      error: "HTTP 413: payload too large",
-    });
-  });
-
-  it("leaves `to` out when there is no recipient, so the gateway uses the channel's last one", async () => {
-    const reminder = due("whatsapp", null);
-    expect(await gateway.deliver(reminder, signal())).toEqual({ outcome: "sent" });
-    const [call] = await received("openclaw", { to: `reminder:${reminder.id}` });
-    expect(call!.body).not.toHaveProperty("to");
-  });
-});
-
 describe("ui room", () => {
   it("calls the room's notify with the reminder (as the API shows it) and its task", async () => {
     const events: ReminderDueEvent[] = [];
-    const room = uiChannel(async () => ({ notify: async (event) => events.push(event) }));
+    const room = uiChannel(async () => ({ notify: async (event) => events.push(event as ReminderDueEvent) }));
     const reminder = due("ui", null);
-    expect(await room.deliver(reminder, signal())).toEqual({ outcome: "sent" });
+    // The room broadcasts to whoever is connected and confirms nothing: accepted.
+    expect(await room.deliver(reminder, signal())).toEqual({ outcome: "sent", delivery: "accepted" });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: "reminder.due",

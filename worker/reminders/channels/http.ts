@@ -58,3 +58,21 @@ export function classifyStatus(status: number, message: string, retryAfterSecond
 
 /** A short, safe rendering of a body we could not interpret. */
 export const describeBody = (body: unknown) => (typeof body === "string" ? body : JSON.stringify(body)).slice(0, 300);
+
+/**
+ * Runs `call` with a signal that aborts with `signal` or after `ms`, whichever comes first. The
+ * timer is cleared when the call settles (workerd allows 10,000 live timers per invocation).
+ */
+export async function within<T>(signal: AbortSignal, ms: number, call: (signal: AbortSignal) => Promise<T>) {
+  const controller = new AbortController();
+  const abort = () => controller.abort(signal.reason);
+  if (signal.aborted) abort();
+  signal.addEventListener("abort", abort, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException("timeout", "TimeoutError")), ms);
+  try {
+    return await call(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", abort);
+  }
+}

@@ -13,15 +13,15 @@ export type Channels = Record<ReminderRow["channel"], Channel>;
  * configured, chat reminders go through the user's agent instead of straight to the provider.
  */
 export function createChannels(config: ScanConfig, room?: () => Promise<ReminderRoom>): Channels {
-  const { telegram, whatsapp, openclaw, defaultRecipients: to } = config;
+  const { telegram, whatsapp, openclaw, defaultRecipients: to, providerTimeoutMs } = config;
   return {
     telegram: openclaw
-      ? openclawChannel(openclaw, "telegram", to.telegram)
+      ? openclawChannel(openclaw, "telegram", to.telegram, providerTimeoutMs)
       : telegram
         ? telegramChannel(telegram, to.telegram)
         : notConfigured("set TELEGRAM_BOT_TOKEN, or OPENCLAW_HOOKS_URL and OPENCLAW_HOOKS_TOKEN"),
     whatsapp: openclaw
-      ? openclawChannel(openclaw, "whatsapp", to.whatsapp)
+      ? openclawChannel(openclaw, "whatsapp", to.whatsapp, providerTimeoutMs)
       : whatsapp
         ? whatsappChannel(whatsapp, to.whatsapp)
         : notConfigured(

@@ -1,6 +1,6 @@
 import type { TelegramConfig } from "../../settings/scan";
 import { reminderText } from "../message";
-import { type Channel, noRecipient, permanent } from "./channel";
+import { type Channel, delivered, noRecipient, permanent } from "./channel";
 import { classifyStatus, describeBody, isReply, postJson } from "./http";
 
 interface TelegramError {
@@ -10,7 +10,11 @@ interface TelegramError {
   parameters?: { retry_after?: number; migrate_to_chat_id?: number };
 }
 
-/** Telegram Bot API `sendMessage`, plain text, to the reminder's chat or the configured default chat. */
+/**
+ * Telegram Bot API `sendMessage`, plain text, to the reminder's chat or the configured default chat.
+ * Success returns the sent `Message` (core.telegram.org/bots/api#sendmessage): the message exists in
+ * the chat, so the reminder is `delivered`, with Telegram's message_id kept.
+ */
 export function telegramChannel(config: TelegramConfig, defaultChatId?: string): Channel {
   return {
     async deliver(reminder, signal) {
@@ -18,12 +22,14 @@ export function telegramChannel(config: TelegramConfig, defaultChatId?: string):
       if (!chatId) return noRecipient("TELEGRAM_DEFAULT_CHAT_ID");
       const reply = await postJson(
         `${config.apiBase}/bot${config.token}/sendMessage`,
-        { chat_id: chatId, text: reminderText(reminder.task) },
+        { chat_id: chatId, text: reminderText(reminder.task, reminder.late) },
         {},
         signal,
       );
       if (!isReply(reply)) return reply;
-      if (reply.status === 200 && reply.body?.ok === true) return { outcome: "sent" };
+      if (reply.status === 200 && reply.body?.ok === true && reply.body.result?.message_id !== undefined) {
+        return delivered(reply.body.result.message_id);
+      }
 
       const error = reply.body as TelegramError;
       const description = error?.description ?? describeBody(reply.body);

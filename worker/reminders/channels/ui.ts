@@ -1,15 +1,15 @@
-import type { ReminderDueEvent } from "../../../party/protocol";
+import type { ReminderDueEvent, RoomEvent } from "../../../party/protocol";
 import type { Env } from "../../env";
 import { workspaceRoom } from "../../realtime/room";
 import { reminderView, taskView } from "../../services/views";
 import type { DueReminder } from "../claim";
-import { type Channel, transient } from "./channel";
+import { accepted, type Channel, transient } from "./channel";
 
 export type { ReminderDueEvent };
 
-/** The room's RPC surface this channel uses. */
+/** The room's RPC surface the scan uses: the ui channel's reminders, and its notices. */
 export interface ReminderRoom {
-  notify(event: ReminderDueEvent): Promise<unknown>;
+  notify(event: RoomEvent): Promise<unknown>;
 }
 
 /**
@@ -22,18 +22,24 @@ export function roomFromEnv(env: Partial<Pick<Env, "MAIN">>): (() => Promise<Rem
   return () => workspaceRoom({ MAIN });
 }
 
-/** Shows the reminder on every open dashboard, through the realtime room's `notify` RPC. */
+/**
+ * Shows the reminder on every open dashboard, through the realtime room's `notify` RPC. The room
+ * broadcasts to whoever is connected and reports nothing back, so the reminder is `accepted`: no
+ * dashboard confirms that a person saw it.
+ */
 export function uiChannel(room: () => Promise<ReminderRoom>): Channel {
   return {
     async deliver(reminder: DueReminder) {
-      const { task, ...row } = reminder;
+      const { task, late, ...row } = reminder;
+      const event: ReminderDueEvent = {
+        type: "reminder.due",
+        reminder: reminderView(row, task.timezone),
+        task: taskView(task),
+        ...(late?.seconds !== undefined ? { late_by_seconds: Math.round(late.seconds) } : {}),
+      };
       try {
-        await (await room()).notify({
-          type: "reminder.due",
-          reminder: reminderView(row, task.timezone),
-          task: taskView(task),
-        });
-        return { outcome: "sent" };
+        await (await room()).notify(event);
+        return accepted();
       } catch (err) {
         return transient(`room unavailable: ${(err as Error).message ?? String(err)}`.slice(0, 500));
       }

@@ -1,7 +1,7 @@
 import type { WhatsAppConfig } from "../../settings/scan";
 import type { DueReminder } from "../claim";
-import { formatDueTime, reminderText, truncate } from "../message";
-import { type Channel, type DeliveryResult, noRecipient, permanent, transient } from "./channel";
+import { formatDueTime, latenessLine, reminderText, truncate } from "../message";
+import { accepted, type Channel, type DeliveryResult, noRecipient, permanent, transient } from "./channel";
 import { classifyStatus, describeBody, isReply, postJson } from "./http";
 
 /**
@@ -29,11 +29,13 @@ const parameter = (text: string) => ({ type: "text", text: truncate(text.replace
 
 /**
  * The message body: free-form text, or, when a template is configured, that template with the task's
- * title and due time as its two body parameters (e.g. "Reminder: {{1}}, due {{2}}").
+ * title and due time as its two body parameters (e.g. "Reminder: {{1}}, due {{2}}"); a late
+ * reminder says so after the due time, the only free text a template takes.
  */
 function message(config: WhatsAppConfig, reminder: DueReminder) {
-  if (!config.template) return { type: "text", text: { body: reminderText(reminder.task) } };
-  const due = formatDueTime(reminder.task);
+  if (!config.template) return { type: "text", text: { body: reminderText(reminder.task, reminder.late) } };
+  const lateness = reminder.late ? ` (${latenessLine(reminder.late, reminder.task.timezone)})` : "";
+  const due = `${formatDueTime(reminder.task)}${lateness}`;
   return {
     type: "template",
     template: {
@@ -55,7 +57,12 @@ function classify(status: number, body: unknown, retryAfterSeconds?: number): De
   return status >= 500 ? transient(text, retryAfterSeconds) : permanent(text);
 }
 
-/** WhatsApp Cloud API `messages`, to the reminder's number or the configured default number. */
+/**
+ * WhatsApp Cloud API `messages`, to the reminder's number or the configured default number. A 200
+ * with a message id means Meta accepted it, not that it reached the phone: the reminder is
+ * `accepted`, with the id kept, which the `delivered`/`read` statuses of Meta's webhooks name when
+ * they confirm it.
+ */
 export function whatsappChannel(config: WhatsAppConfig, defaultTo?: string): Channel {
   return {
     async deliver(reminder, signal) {
@@ -73,7 +80,7 @@ export function whatsappChannel(config: WhatsAppConfig, defaultTo?: string): Cha
         signal,
       );
       if (!isReply(reply)) return reply;
-      if (reply.status === 200 && Array.isArray(reply.body?.messages)) return { outcome: "sent" };
+      if (reply.status === 200 && Array.isArray(reply.body?.messages)) return accepted(reply.body.messages[0]?.id);
       return classify(reply.status, reply.body, reply.retryAfterSeconds);
     },
   };

@@ -131,7 +131,7 @@ describe("GET /agenda: local days", () => {
 });
 
 describe("GET /agenda: what is on it", () => {
-  it("lists overdue pending tasks first, oldest first, and leaves out what is done or not scheduled", async () => {
+  it("lists overdue pending tasks first, oldest first, then the day's tasks and reminders, failed and missed ones included", async () => {
     const w = uniqueWindow(48);
     const from = w.at(24);
     const older = await task(w.at(22));
@@ -141,9 +141,15 @@ describe("GET /agenda: what is on it", () => {
     const cancelled = await task(w.at(31), { status: "cancelled" });
     const scheduled = await reminder(due.id, w.at(29));
     const delivered = await reminder(due.id, w.at(29.5));
-    await sql`update reminders set status = 'sent', sent_at = now() where id = ${delivered.id}`;
+    await sql`update reminders set status = 'sent', sent_at = now(), delivery_state = 'accepted' where id = ${delivered.id}`;
     const failed = await reminder(overdue.id, w.at(33));
     await sql`update reminders set status = 'failed' where id = ${failed.id}`;
+    const missed = await reminder(overdue.id, w.at(34));
+    await sql`update reminders set status = 'missed' where id = ${missed.id}`;
+    const skipped = await reminder(doneLate.id, w.at(35));
+    await sql`update reminders set status = 'skipped' where id = ${skipped.id}`;
+    // A completed task's reminder will be skipped, not sent: it is not on the agenda.
+    const wontFire = await reminder(doneLate.id, w.at(36));
 
     const body = await agenda({ from, to: w.at(48) });
     expect(Object.keys(body).indexOf("overdue")).toBeLessThan(Object.keys(body).indexOf("days"));
@@ -152,8 +158,11 @@ describe("GET /agenda: what is on it", () => {
     expect(overdueIds).not.toContain(doneLate.id);
     expect(body.overdue.at(-1)).toMatchObject({ kind: "task", at: overdue.due_time, task: overdue });
 
-    const all = [due.id, cancelled.id, scheduled.id, delivered.id, failed.id];
-    expect(placement(body, all)).toEqual({ [w.at(24).slice(0, 10)]: [scheduled.id, due.id] });
+    const all = [due.id, cancelled.id, scheduled.id, delivered.id, failed.id, missed.id, skipped.id, wontFire.id];
+    // Failed and missed reminders stay on the day they were due: they reached no one.
+    expect(placement(body, all)).toEqual({ [w.at(24).slice(0, 10)]: [scheduled.id, due.id, failed.id, missed.id] });
+    const entry = body.days.flatMap((d) => d.entries).find((e) => e.kind === "reminder" && e.reminder.id === missed.id);
+    expect(entry).toMatchObject({ at: new Date(w.at(34)).toISOString(), reminder: { status: "missed" } });
     // `truncated` depends on every overdue task in the shared database, so only the last test pins it.
     expect(body).toMatchObject({ includes_reminders: true });
   });

@@ -32,7 +32,10 @@ const TaskEntry = z
 
 const ReminderEntry = z
   .object({ kind: z.literal("reminder"), ...timed, reminder: Reminder, task: Task })
-  .openapi("AgendaReminderEntry", { description: "A scheduled reminder that will fire at `at`, with its task." });
+  .openapi("AgendaReminderEntry", {
+    description:
+      "A scheduled reminder that will fire at `at`, or one that failed or was missed, at the time it was due; with its task.",
+  });
 
 export const Agenda = z
   .object({

@@ -17,7 +17,7 @@ async function createReminder(body: Record<string, unknown>) {
 
 /** What the scan does when a provider accepts the message. */
 const markSent = (id: string) =>
-  sql`update reminders set status = 'sent', sent_at = now(), attempts = 1 where id = ${id}`;
+  sql`update reminders set status = 'sent', sent_at = now(), attempts = 1, delivery_state = 'accepted' where id = ${id}`;
 
 describe("relative reminders", () => {
   it("fire at the task's due plus the offset, and carry the task's time zone", async () => {

@@ -66,7 +66,7 @@ describe("GET /reminders", () => {
       made.push(res.body.id);
     }
     await call("POST", "/reminders", { task_id: other, remind_at: w.at(1), channel: "telegram" });
-    await sql`update reminders set status = 'sent' where id = ${made[0]!}`;
+    await sql`update reminders set status = 'sent', delivery_state = 'accepted' where id = ${made[0]!}`;
 
     const all: string[] = [];
     let cursor: string | null = null;
@@ -93,20 +93,25 @@ describe("GET /reminders", () => {
 });
 
 describe("GET, PATCH, DELETE /reminders/{id}", () => {
-  it("snoozes a sent reminder: new remind_at, sent reset, version bumped", async () => {
+  it("moves a sent reminder: new remind_at, sent and delivery state reset, version bumped", async () => {
     const task_id = await newTask();
     const created = await call("POST", "/reminders", { task_id, remind_at: "2026-03-01T09:30:00Z", channel: "ui" });
-    await sql`update reminders set status = 'sent' where id = ${created.body.id}`;
+    await sql`update reminders set status = 'sent', delivery_state = 'accepted' where id = ${created.body.id}`;
     const res = await call("PATCH", `/reminders/${created.body.id}`, { remind_at: "2026-03-01T09:40:00Z" });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ remind_at: "2026-03-01T09:40:00.000Z", sent: false, version: 2 });
+    expect(res.body).toMatchObject({
+      remind_at: "2026-03-01T09:40:00.000Z",
+      sent: false,
+      delivery_state: null,
+      version: 2,
+    });
     expect((await call("GET", `/reminders/${created.body.id}`)).body).toEqual(res.body);
   });
 
   it("changes only the channel without re-arming", async () => {
     const task_id = await newTask();
     const created = await call("POST", "/reminders", { task_id, remind_at: "2026-03-01T09:30:00Z", channel: "ui" });
-    await sql`update reminders set status = 'sent' where id = ${created.body.id}`;
+    await sql`update reminders set status = 'sent', delivery_state = 'accepted' where id = ${created.body.id}`;
     const res = await call("PATCH", `/reminders/${created.body.id}`, { channel: "whatsapp" });
     expect(res.body).toMatchObject({ channel: "whatsapp", sent: true });
   });

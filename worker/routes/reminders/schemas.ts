@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { OFFSET_MINUTES_MAX, REMINDER_INTERNAL, reminderChannel, reminderStatus, reminders } from "../../db/schema";
+import {
+  deliveryState,
+  OFFSET_MINUTES_MAX,
+  REMINDER_INTERNAL,
+  reminderChannel,
+  reminderStatus,
+  reminders,
+} from "../../db/schema";
 import {
   booleanQuery,
   createInsertSchema,
@@ -31,7 +38,22 @@ export const Reminder = createSelectSchema(reminders, {
     .nullable()
     .openapi({ description: "Minutes from the task's due (negative: before); null for an absolute reminder." }),
   created_at: timestampOutput(),
-  sent_at: timestampOutput().nullable(),
+  status: (schema) =>
+    schema.openapi({
+      description:
+        "`scheduled` (armed, or retrying), `sent` (a provider took it; see `delivery_state`), `failed` (gave up; `last_error` says why), `skipped` (its task was no longer pending; re-armed if the task is reopened) or `missed` (not sent: the scan reached it more than REMINDER_MISSED_AFTER_S after its time).",
+    }),
+  sent_at: timestampOutput().nullable().openapi({ description: "When a provider took it." }),
+  delivery_state: (schema) =>
+    schema.openapi({
+      description:
+        "Null until a provider took it; `accepted` while nobody has confirmed that it reached a person; `delivered` once it is known to be in the chat (Telegram's returned message, OpenClaw's `completion.delivered`).",
+    }),
+  delivered_at: timestampOutput().nullable().openapi({ description: "When it was known to be in the chat." }),
+  provider_message_id: (schema) =>
+    schema.openapi({
+      description: "The provider's id for what it took: Telegram message_id, WhatsApp message id, OpenClaw runId.",
+    }),
   next_attempt_at: timestampOutput(),
 })
   .omit(REMINDER_INTERNAL)
@@ -132,6 +154,10 @@ export const ReminderListQuery = z.strictObject({
     .enum([...reminderStatus.enumValues, "due"])
     .optional()
     .openapi({ description: "`due`: scheduled and due now (what the next scan would try)." }),
+  delivery_state: z
+    .enum(deliveryState.enumValues)
+    .optional()
+    .openapi({ description: "`accepted`: sent and waiting for confirmation; `delivered`: known to be in the chat." }),
   channel: z.enum(reminderChannel.enumValues).optional(),
   due_before: timestampInput()
     .optional()
