@@ -2,7 +2,7 @@
  * `npm run bench`: every scenario against the limit it is set against, on this machine, in one run.
  * Starts its own PostgreSQL, PgBouncer, delaying proxy and `wrangler dev` Workers; writes
  * bench/RESULTS.md and bench/latency.svg. BENCH_QUICK=1 is a smoke run (a minute or so);
- * BENCH_ONLY=edge,rest,… picks scenarios.
+ * BENCH_ONLY=edge,rest,live,catchup,scan,lateness,footprint picks scenarios.
  */
 
 import { startDelayProxy } from "./lib/delay-proxy.ts";
@@ -16,6 +16,7 @@ import { seedTasks, startApp, startDatabase } from "./lib/stack.ts";
 import { catchUp } from "./scenarios/catchup.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
 import { edgeFootprint } from "./scenarios/footprint.ts";
+import { reminderLateness } from "./scenarios/lateness.ts";
 import { LIVE_VARS, livePath } from "./scenarios/live.ts";
 import { rest } from "./scenarios/rest.ts";
 import { reminderScan } from "./scenarios/scan.ts";
@@ -88,6 +89,7 @@ try {
 
   if (wanted("catchup")) report(await catchUp({ quick, db, databaseUrl: pooler.url }));
   if (wanted("scan")) report(await reminderScan({ quick, db, databaseUrl: pooler.url }));
+  if (wanted("lateness")) report(await reminderLateness({ quick, db, databaseUrl: pooler.url }));
   if (wanted("footprint")) report(await edgeFootprint({ quick, databaseUrl: pooler.url }));
 
   const elapsed = (Date.now() - startedAt) / 1000;
