@@ -1,7 +1,8 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, BASE, call, createKey, database, workerFetch } from "../../test/helpers";
+import { api, BASE, call, createKey, database, expectProblem, workerFetch } from "../../test/helpers";
 import { callTool, callToolOk, connectMcp, toolText } from "../../test/mcp";
+import { idleEventStream } from "./idle-stream";
 
 const sql = database();
 const MCP = `${BASE}/mcp`;
@@ -81,12 +82,48 @@ describe("MCP: connecting", () => {
     expect(res.headers.get("access-control-allow-headers")).toContain("mcp-protocol-version");
   });
 
-  it("answers GET and DELETE with 405 and Allow: POST (stateless: no stream, no session)", async () => {
-    for (const method of ["GET", "DELETE"]) {
-      const res = await call(method, "/mcp", undefined, { accept: "text/event-stream" });
-      expect(res.status, method).toBe(405);
-      expect(res.headers.get("allow")).toBe("POST");
-    }
+  it("answers GET with an idle event stream and DELETE with 200, to a key only, and never names a session", async () => {
+    // Streamable HTTP: a client may GET to listen and DELETE to end its session; OpenClaw's client
+    // fails on a 405 (openclaw/openclaw #137476), and a stateless server omits Mcp-Session-Id.
+    const controller = new AbortController();
+    const res = await workerFetch(MCP, {
+      headers: { authorization: ADMIN, accept: "text/event-stream" },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    expect(res.headers.get("mcp-session-id")).toBeNull();
+    const first = new TextDecoder().decode((await res.body!.getReader().read()).value);
+    // SSE: a `retry` field and a comment, no event (the server has nothing to say).
+    expect(first).toMatch(/^retry: \d+\n: [^\n]*\n\n$/);
+    controller.abort();
+
+    expectProblem(await call("GET", "/mcp", undefined, { authorization: "", accept: "text/event-stream" }), 401);
+    const ended = await call("DELETE", "/mcp", undefined, { authorization: ADMIN });
+    expect(ended.status).toBe(200);
+    expect(ended.headers.get("mcp-session-id")).toBeNull();
+    expectProblem(await call("DELETE", "/mcp", undefined, { authorization: "" }), 401);
+
+    const initialize = await call(
+      "POST",
+      "/mcp",
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      },
+      { authorization: ADMIN, accept: "application/json, text/event-stream" },
+    );
+    expect(initialize.status).toBe(200);
+    expect(initialize.headers.get("mcp-session-id")).toBeNull();
+  });
+
+  it("closes the idle stream after its bound, having sent only comments", async () => {
+    const started = Date.now();
+    const text = await idleEventStream(1).text();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(text.split("\n").filter((line) => line && !line.startsWith(":") && !line.startsWith("retry:"))).toEqual([]);
   });
 });
 

@@ -126,13 +126,15 @@ export const snoozeUntil = ({ minutes, until }: SnoozeTime, now = Date.now()) =>
 export const SnoozeReminder = z.strictObject(snoozeFields).superRefine(checkSnoozeTime).openapi("SnoozeReminder");
 
 export const ReminderListQuery = z.strictObject({
-  task_id: z.uuid().optional(),
-  sent: booleanQuery().optional(),
+  task_id: z.uuid().optional().openapi({ description: "Only this task's reminders." }),
+  sent: booleanQuery()
+    .optional()
+    .openapi({ description: "`true`: only those a provider accepted; `false`: the rest." }),
   status: z
     .enum([...reminderStatus.enumValues, "due"])
     .optional()
     .openapi({ description: "`due`: scheduled and due now (what the next scan would try)." }),
-  channel: z.enum(reminderChannel.enumValues).optional(),
+  channel: z.enum(reminderChannel.enumValues).optional().openapi({ description: "Only reminders on this channel." }),
   due_before: timestampInput()
     .optional()
     .openapi({ description: "Only reminders set before this instant (exclusive)." }),
