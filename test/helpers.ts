@@ -22,6 +22,11 @@ export async function call(method: string, path: string, body?: unknown, headers
     },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
+  // An event stream (GET /mcp) stays open for its whole bounded life: what matters is that it opened.
+  if (res.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await res.body?.cancel();
+    return { status: res.status, headers: res.headers, body: null as any };
+  }
   const text = await res.text();
   let json: any = null;
   try {

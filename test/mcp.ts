@@ -31,3 +31,6 @@ export async function callToolOk(client: Client, name: string, args: Record<stri
 /** The text of a tool result (what a model reads). */
 export const toolText = (result: CallToolResult) =>
   result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+
+/** The problem document of a tool error (it travels in `_meta`), as the REST API would answer it. */
+export const problemOf = (result: CallToolResult) => (result._meta as { problem?: any } | undefined)?.problem;

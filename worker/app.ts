@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import pkg from "../package.json";
 import type { HonoEnv } from "./env";
 import { onError } from "./http/on-error";
+import { describeAppMiddleware, registerSharedComponents } from "./http/openapi";
 import { problem, problemResponse } from "./http/problem";
 import { validationHook } from "./http/validation";
 import { mcpRoutes } from "./mcp/route";
@@ -81,13 +82,57 @@ api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   scheme: "bearer",
   description: "An API key (`ocs_…`) or the operator's ADMIN_TOKEN. Each operation lists the scope it needs.",
 });
-api.doc31("/openapi.json", {
-  openapi: "3.1.0",
-  info: {
-    title: "OpenClaw Sync",
-    version: pkg.version,
-    description: "The real-time source of truth for tasks and reminders used by AI chat agents and the dashboard.",
+registerSharedComponents(api.openAPIRegistry);
+api.openAPIRegistry.registerPath({
+  method: "get",
+  path: "/openapi.json",
+  operationId: "getOpenApiDocument",
+  tags: ["service"],
+  summary: "This document (no auth)",
+  description: "The OpenAPI 3.1 description of the API, generated from the zod schemas that validate its requests.",
+  security: [],
+  responses: { 200: { description: "The OpenAPI document.", content: { "application/json": { schema: {} } } } },
+});
+api.openAPIRegistry.registerPath({
+  method: "get",
+  path: "/docs",
+  operationId: "getApiDocs",
+  tags: ["service"],
+  summary: "Interactive API docs (no auth)",
+  description: "Swagger UI over /openapi.json.",
+  security: [],
+  responses: { 200: { description: "An HTML page.", content: { "text/html": { schema: { type: "string" } } } } },
+});
+
+const TAGS = [
+  {
+    name: "tasks",
+    description: "To-dos with an optional due (an instant or an all-day date), time zone and recurrence.",
   },
+  { name: "reminders", description: "Messages about a task, at an instant or relative to its due, on a channel." },
+  { name: "agenda", description: "What is due and what will remind, by local day in a time zone." },
+  { name: "realtime", description: "The change log (catch-up after any gap) and tokens for the live room." },
+  { name: "api keys", description: "Keys with scopes, for agents and integrations (admin only)." },
+  { name: "mcp", description: "The Model Context Protocol server: the same operations as tools for agents." },
+  { name: "service", description: "Liveness and the API's own description." },
+];
+
+// Built once per isolate (JSON Schema from zod costs milliseconds); only `servers` follows the request.
+let document: ReturnType<typeof api.getOpenAPI31Document> | undefined;
+api.get("/openapi.json", (c) => {
+  document ??= describeAppMiddleware(
+    api.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "OpenClaw Sync",
+        version: pkg.version,
+        description:
+          "The real-time source of truth for tasks and reminders used by AI chat agents and the dashboard. Errors are `application/problem+json`; timestamps carry an offset; lists page with `next_cursor`.",
+      },
+      tags: TAGS,
+    }),
+  );
+  return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }] });
 });
 api.route("/docs", docsRoutes);
 api.notFound((c) =>

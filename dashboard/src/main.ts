@@ -36,16 +36,16 @@ function render() {
     done.title = "Completed";
     const param = { id: task.id };
     done.addEventListener("change", () =>
-      unwrap(
-        live.api.tasks[":id"].$patch({ param, header: {}, json: { status: done.checked ? "completed" : "pending" } }),
-      ).catch(showError),
+      unwrap(live.api.tasks[":id"].$patch({ param, json: { status: done.checked ? "completed" : "pending" } })).catch(
+        showError,
+      ),
     );
     const due = task.due_time ? `due ${new Date(task.due_time).toLocaleString()}` : "";
     row.append(
       done,
       element("span", task.title, "title"),
       element("span", `${task.status} ${due}`, "meta"),
-      button("Delete", () => unwrap(live.api.tasks[":id"].$delete({ param, header: {} }))),
+      button("Delete", () => unwrap(live.api.tasks[":id"].$delete({ param }))),
     );
     return row;
   });

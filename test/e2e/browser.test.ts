@@ -146,7 +146,7 @@ describe.skipIf(!runnable)("the dashboard in a headless browser", () => {
     if (!task) throw new Error(`the task made in the page is not in the API: ${title}`);
 
     const param = { id: task.id };
-    await unwrap(api().tasks[":id"].$patch({ param, header: {}, json: { title: `${title} (renamed)` } }));
+    await unwrap(api().tasks[":id"].$patch({ param, json: { title: `${title} (renamed)` } }));
     await page.waitForSelector(`#tasks li[data-id="${task.id}"] .title:text-is("${title} (renamed)")`, {
       timeout: 2000,
     });

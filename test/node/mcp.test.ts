@@ -1,4 +1,6 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiClient, createApiClient } from "../../client/api";
 import { migrateDatabase } from "../../scripts/lib/migrate";
@@ -127,6 +129,47 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
     await callToolOk(agent, "delete_task", { id: task.id });
     expect((await rest.tasks[":id"].$get({ param: { id: task.id } })).status).toBe(404);
     expect((await rest.reminders[":id"].$get({ param: { id: reminder.id } })).status).toBe(404);
+  });
+
+  it("returns structuredContent that validates against each tool's outputSchema, for every tool", async () => {
+    // Validated as the SDK client validates it (Ajv with formats), schema by schema from tools/list.
+    const { tools } = await agent.listTools();
+    const validator = new AjvJsonSchemaValidator();
+    const checked = new Set<string>();
+    const call = async (name: string, args: Record<string, unknown>) => {
+      const tool = tools.find((t) => t.name === name)!;
+      const data = await callToolOk(agent, name, args);
+      const verdict = validator.getValidator(tool.outputSchema!)(data);
+      expect(verdict.errorMessage, name).toBeUndefined();
+      expect(verdict.valid, name).toBe(true);
+      checked.add(name);
+      return data;
+    };
+    const task = await call("create_task", { title: "Schema check", due_time: "2099-05-01T09:00:00+02:00" });
+    await call("get_task", { id: task.id });
+    await call("list_tasks", { limit: 3 });
+    await call("update_task", { id: task.id, changes: { description: "checked", rrule: null } });
+    const reminder = await call("create_reminder", { task_id: task.id, offset_minutes: -15, channel: "telegram" });
+    await call("list_reminders", { task_id: task.id });
+    await call("move_reminder", { id: reminder.id, remind_at: "2099-05-01T08:30:00+02:00" });
+    const agenda = await call("agenda", { from: "2099-05-01T00:00:00+02:00", tz: "Europe/Berlin" });
+    expect(agenda.days[0].entries.map((e: { kind: string }) => e.kind)).toEqual(["reminder", "task"]);
+    expect(agenda.days[0].entries[0].reminder.timezone).toBe("UTC");
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    await sql`update reminders set status = 'sent', sent_at = now(), delivery_state = 'accepted', attempts = 1 where id = ${reminder.id}`;
+    await sql.end();
+    await call("snooze_reminder", { id: reminder.id, minutes: 10 });
+    await call("complete_task", { id: task.id });
+    await call("delete_reminder", { id: reminder.id });
+    await call("delete_task", { id: task.id });
+    expect([...checked].sort()).toEqual(tools.map((t) => t.name).sort());
+
+    // The schemas are not vacuous: a task without its id, or a page of something else, fails.
+    const taskSchema = tools.find((t) => t.name === "get_task")!.outputSchema!;
+    const { id: _, ...anonymous } = task;
+    expect(validator.getValidator(taskSchema)(anonymous).valid).toBe(false);
+    const pageSchema = tools.find((t) => t.name === "list_tasks")!.outputSchema!;
+    expect(validator.getValidator(pageSchema)({ items: [{ kind: "task" }], next_cursor: null }).valid).toBe(false);
   });
 
   it("answers bad arguments with a tool error naming the field", async () => {

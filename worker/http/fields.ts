@@ -27,9 +27,12 @@ export const timestampInput = () =>
 export const timestampOutput = () => z.iso.datetime().openapi({ example: "2026-03-01T10:00:00.000Z" });
 
 /** A path id. One that is not a UUID cannot name anything: the validation hook answers 404. */
-export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+export const IdParam = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path", description: "The resource's id (a UUID)." } }),
+});
 
-export const limit = () => z.coerce.number().int().min(1).max(200).default(50);
+export const limit = () =>
+  z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, 1–200 (default 50)." });
 
 export const cursor = () =>
   z.string().max(200).optional().openapi({ description: "The `next_cursor` of the previous page." });
@@ -84,3 +87,9 @@ export const rruleInput = (max: number) =>
       }
     })
     .openapi({ type: "string", example: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0" });
+
+/**
+ * `schema.nullish()` for a text field that null clears, shown as nullable in the OpenAPI document:
+ * the `type: "string"` the transforming fields above declare would otherwise hide the null.
+ */
+export const clearable = <T extends z.ZodType>(schema: T) => schema.nullish().openapi({ type: ["string", "null"] });

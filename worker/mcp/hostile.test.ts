@@ -55,6 +55,7 @@ const keys = fc.constantFrom(
   "sent",
   "due_before",
   "due_after",
+  "idempotency_key",
   "zzz",
 );
 const args = fc.dictionary(keys, fc.oneof(value, fc.dictionary(keys, value, { maxKeys: 3 })), { maxKeys: 5 });
@@ -70,8 +71,8 @@ describe("MCP: hostile input", () => {
         expect(status, text.slice(0, 300)).toBe(200);
         const message = JSON.parse(text);
         expect(message.error, text.slice(0, 300)).toBeUndefined();
-        if (message.result.isError && message.result.structuredContent) {
-          expect(message.result.structuredContent.status, text.slice(0, 300)).toBeLessThan(500);
+        if (message.result.isError) {
+          expect(message.result._meta.problem.status, text.slice(0, 300)).toBeLessThan(500);
         }
       }),
       { numRuns: RUNS },

@@ -1,7 +1,8 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, BASE, call, createKey, database, workerFetch } from "../../test/helpers";
-import { callTool, callToolOk, connectMcp, toolText } from "../../test/mcp";
+import { api, BASE, call, createKey, database, expectProblem, workerFetch } from "../../test/helpers";
+import { callTool, callToolOk, connectMcp, problemOf, toolText } from "../../test/mcp";
+import { idleEventStream } from "./idle-stream";
 
 const sql = database();
 const MCP = `${BASE}/mcp`;
@@ -40,13 +41,45 @@ describe("MCP: connecting", () => {
     for (const tool of tools) {
       expect(tool.description, tool.name).toMatch(/Needs the API key scope '(tasks|reminders):(read|write)'/);
       expect(tool.inputSchema.type, tool.name).toBe("object");
+      // MCP requires an object schema for structured results.
+      expect(tool.outputSchema?.type, tool.name).toBe("object");
+      // Write tools (not read-only) take the REST Idempotency-Key's counterpart; read tools need none.
+      const writes = tool.annotations?.readOnlyHint === false;
+      expect(Object.keys(tool.inputSchema.properties ?? {}).includes("idempotency_key"), tool.name).toBe(writes);
     }
+    expect(
+      tools
+        .filter((t) => t.annotations?.readOnlyHint === false)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(
+      [
+        "complete_task",
+        "create_reminder",
+        "create_task",
+        "delete_reminder",
+        "delete_task",
+        "move_reminder",
+        "snooze_reminder",
+        "update_task",
+      ].sort(),
+    );
     const create = tools.find((t) => t.name === "create_task")!;
     expect(create.description).toContain("2026-03-01T09:00:00+01:00");
     expect(create.inputSchema.required).toEqual(["title"]);
     expect(create.inputSchema.additionalProperties).toBe(false);
     expect(Object.keys(create.inputSchema.properties ?? {}).sort()).toEqual(
-      ["description", "due_date", "due_time", "rrule", "source", "status", "timezone", "title"].sort(),
+      [
+        "description",
+        "due_date",
+        "due_time",
+        "idempotency_key",
+        "rrule",
+        "source",
+        "status",
+        "timezone",
+        "title",
+      ].sort(),
     );
     expect(create.inputSchema.properties?.due_time).toMatchObject({ description: expect.stringContaining("offset") });
     const reminder = tools.find((t) => t.name === "create_reminder")!;
@@ -81,12 +114,48 @@ describe("MCP: connecting", () => {
     expect(res.headers.get("access-control-allow-headers")).toContain("mcp-protocol-version");
   });
 
-  it("answers GET and DELETE with 405 and Allow: POST (stateless: no stream, no session)", async () => {
-    for (const method of ["GET", "DELETE"]) {
-      const res = await call(method, "/mcp", undefined, { accept: "text/event-stream" });
-      expect(res.status, method).toBe(405);
-      expect(res.headers.get("allow")).toBe("POST");
-    }
+  it("answers GET with an idle event stream and DELETE with 200, to a key only, and never names a session", async () => {
+    // Streamable HTTP: a client may GET to listen and DELETE to end its session; OpenClaw's client
+    // fails on a 405 (openclaw/openclaw #137476), and a stateless server omits Mcp-Session-Id.
+    const controller = new AbortController();
+    const res = await workerFetch(MCP, {
+      headers: { authorization: ADMIN, accept: "text/event-stream" },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    expect(res.headers.get("mcp-session-id")).toBeNull();
+    const first = new TextDecoder().decode((await res.body!.getReader().read()).value);
+    // SSE: a `retry` field and a comment, no event (the server has nothing to say).
+    expect(first).toMatch(/^retry: \d+\n: [^\n]*\n\n$/);
+    controller.abort();
+
+    expectProblem(await call("GET", "/mcp", undefined, { authorization: "", accept: "text/event-stream" }), 401);
+    const ended = await call("DELETE", "/mcp", undefined, { authorization: ADMIN });
+    expect(ended.status).toBe(200);
+    expect(ended.headers.get("mcp-session-id")).toBeNull();
+    expectProblem(await call("DELETE", "/mcp", undefined, { authorization: "" }), 401);
+
+    const initialize = await call(
+      "POST",
+      "/mcp",
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      },
+      { authorization: ADMIN, accept: "application/json, text/event-stream" },
+    );
+    expect(initialize.status).toBe(200);
+    expect(initialize.headers.get("mcp-session-id")).toBeNull();
+  });
+
+  it("closes the idle stream after its bound, having sent only comments", async () => {
+    const started = Date.now();
+    const text = await idleEventStream(1).text();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(text.split("\n").filter((line) => line && !line.startsWith(":") && !line.startsWith("retry:"))).toEqual([]);
   });
 });
 
@@ -100,7 +169,7 @@ describe("MCP: scopes per tool", () => {
     const refused = await callTool(client, "create_task", { title });
     expect(refused.isError).toBe(true);
     expect(toolText(refused)).toBe("This API key lacks the scope 'tasks:write'.");
-    expect(refused.structuredContent).toMatchObject({ status: 403, type: "/problems/forbidden" });
+    expect(problemOf(refused)).toMatchObject({ status: 403, type: "/problems/forbidden" });
     expect(await sql`select id from tasks where title = ${title}`).toHaveLength(0);
 
     const reminders = await callTool(client, "list_reminders", {});
@@ -157,8 +226,8 @@ describe("MCP: bad arguments are tool errors naming the field", () => {
       const result = await callTool(admin, tool, args);
       expect(result.isError).toBe(true);
       expect(toolText(result)).toMatch(message);
-      expect(result.structuredContent).toMatchObject({ status: 422, type: "/problems/validation" });
-      expect((result.structuredContent as any).errors.map((e: { path: string }) => e.path)).toContain(field);
+      expect(problemOf(result)).toMatchObject({ status: 422, type: "/problems/validation" });
+      expect(problemOf(result).errors.map((e: { path: string }) => e.path)).toContain(field);
     });
   }
 
@@ -171,7 +240,7 @@ describe("MCP: bad arguments are tool errors naming the field", () => {
     const id = crypto.randomUUID();
     const missing = await callTool(admin, "get_task", { id });
     expect(toolText(missing)).toBe(`No task with id '${id}'.`);
-    expect(missing.structuredContent).toMatchObject({ status: 404, type: "/problems/not-found" });
+    expect(problemOf(missing)).toMatchObject({ status: 404, type: "/problems/not-found" });
 
     const orphan = await callTool(admin, "create_reminder", {
       task_id: id,
@@ -179,7 +248,7 @@ describe("MCP: bad arguments are tool errors naming the field", () => {
       channel: "ui",
     });
     expect(toolText(orphan)).toBe(`No task with id '${id}'; create the task first.`);
-    expect((orphan.structuredContent as any).errors[0].path).toBe("task_id");
+    expect(problemOf(orphan).errors[0].path).toBe("task_id");
 
     const backwards = await callTool(admin, "agenda", { from: "2026-03-02T00:00:00Z", to: "2026-03-01T00:00:00Z" });
     expect(toolText(backwards)).toMatch(/'to' must be later than 'from'/);
@@ -212,7 +281,7 @@ describe("MCP: each tool is its REST operation", () => {
     expect(toolText(stale)).toBe(
       `The task '${created.id}' is at version 2, not 1; fetch it again and reapply your change.`,
     );
-    expect(stale.structuredContent).toMatchObject({ status: 412, type: "/problems/stale-version" });
+    expect(problemOf(stale)).toMatchObject({ status: 412, type: "/problems/stale-version" });
     expect(await callToolOk(admin, "complete_task", { id: created.id })).toMatchObject({
       status: "completed",
       version: 3,
@@ -266,5 +335,67 @@ describe("MCP: each tool is its REST operation", () => {
       id: reminder.id,
     });
     expect(await sql`select id from reminders where id = ${reminder.id}`).toHaveLength(0);
+  });
+});
+
+describe("MCP: idempotency_key on write tools, with the REST Idempotency-Key's semantics", () => {
+  it("runs a retried call once and answers the retry with the first result, marked as replayed", async () => {
+    const key = crypto.randomUUID();
+    const title = `once ${crypto.randomUUID()}`;
+    const first = await callTool(admin, "create_task", { title, idempotency_key: key });
+    const retry = await callTool(admin, "create_task", { title, idempotency_key: key });
+    expect(first.isError).toBeFalsy();
+    expect(first._meta?.idempotent_replayed).toBeUndefined();
+    expect(retry.structuredContent).toEqual(first.structuredContent);
+    expect(retry._meta?.idempotent_replayed).toBe(true);
+    expect(await sql`select id from tasks where title = ${title}`).toHaveLength(1);
+  });
+
+  it("refuses the same key with other arguments (422), and keeps it apart from a call without a key", async () => {
+    const key = crypto.randomUUID();
+    const title = `keyed ${crypto.randomUUID()}`;
+    await callToolOk(admin, "create_task", { title, idempotency_key: key });
+    const reused = await callTool(admin, "create_task", { title: `${title} again`, idempotency_key: key });
+    expect(reused.isError).toBe(true);
+    expect(problemOf(reused)).toMatchObject({ status: 422, type: "/problems/idempotency-key-reused" });
+    const other = await callTool(admin, "delete_task", { id: crypto.randomUUID(), idempotency_key: key });
+    expect(problemOf(other)).toMatchObject({ status: 422, type: "/problems/idempotency-key-reused" });
+    await callToolOk(admin, "create_task", { title });
+    expect(await sql`select id from tasks where title = ${title}`).toHaveLength(2);
+  });
+
+  it("replays a client error too, and lets a different key run", async () => {
+    const key = crypto.randomUUID();
+    const task = await callToolOk(admin, "create_task", { title: `completing ${crypto.randomUUID()}` });
+    const stale = { id: task.id, changes: { title: "first" }, version: 7, idempotency_key: key };
+    const first = await callTool(admin, "update_task", stale);
+    expect(problemOf(first)).toMatchObject({ status: 412 });
+    const again = await callTool(admin, "update_task", stale);
+    expect(again._meta).toMatchObject({ idempotent_replayed: true, problem: { status: 412 } });
+    const fresh = await callToolOk(admin, "update_task", {
+      ...stale,
+      version: 1,
+      idempotency_key: crypto.randomUUID(),
+    });
+    expect(fresh).toMatchObject({ title: "first", version: 2 });
+  });
+
+  it("keeps keys per caller: another key's owner with the same idempotency_key gets its own call", async () => {
+    const key = crypto.randomUUID();
+    const writer = await createKey(["tasks:read", "tasks:write"], "mcp idempotency owner");
+    const other = await connectMcp(MCP, writer.bearer, workerFetch);
+    const title = `per owner ${crypto.randomUUID()}`;
+    const mine = await callToolOk(admin, "create_task", { title, idempotency_key: key });
+    const theirs = await callToolOk(other, "create_task", { title, idempotency_key: key });
+    expect(theirs.id).not.toBe(mine.id);
+  });
+
+  it("refuses a malformed key, naming the argument, and a read tool has no such argument", async () => {
+    const long = await callTool(admin, "create_task", { title: "t", idempotency_key: "x".repeat(256) });
+    expect(toolText(long)).toMatch(/^Invalid argument 'idempotency_key': must be 1–255 visible ASCII characters/);
+    const spaced = await callTool(admin, "create_task", { title: "t", idempotency_key: "a b" });
+    expect(problemOf(spaced).errors[0].path).toBe("idempotency_key");
+    const read = await callTool(admin, "list_tasks", { idempotency_key: "k" });
+    expect(toolText(read)).toMatch(/'idempotency_key': unknown field/);
   });
 });

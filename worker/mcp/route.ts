@@ -1,10 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import type { Context } from "hono";
 import type { HonoEnv } from "../env";
-import { json, problems } from "../http/openapi";
-import { problem, problemResponse } from "../http/problem";
+import { empty, json, problems } from "../http/openapi";
 import { scoped } from "../middleware/auth";
+import { IDLE_STREAM_SECONDS, idleEventStream } from "./idle-stream";
 import { readMcpMessage } from "./message";
 import { createMcpServer } from "./server";
 
@@ -13,23 +12,7 @@ const JsonRpcMessage = z
   .openapi("JsonRpcMessage", { description: "A JSON-RPC 2.0 message of the Model Context Protocol." });
 
 const DESCRIPTION =
-  "The Model Context Protocol server (Streamable HTTP, stateless, JSON responses): point an MCP client at this URL with `Authorization: Bearer <key>`. Connecting needs `tasks:read`; each tool needs the scope of the matching REST route, and a tool the key may not use answers with a tool error naming the scope.";
-
-/** Stateless mode offers no server-initiated stream and no session to end. */
-const notAllowed = (method: "get" | "delete") =>
-  createRoute({
-    method,
-    path: "/",
-    tags: ["mcp"],
-    summary: `Not offered by this stateless MCP server (${method === "get" ? "no server-sent event stream" : "no session"})`,
-    ...scoped("tasks:read"),
-    responses: { 405: { description: "Only POST is offered: a problem document with `Allow: POST`." }, ...problems() },
-  });
-
-function postOnly(c: Context): Response {
-  const detail = "This MCP server is stateless: send every message with POST.";
-  return problemResponse(c, problem(405, "method-not-allowed", detail), { allow: "POST" });
-}
+  "The Model Context Protocol server (Streamable HTTP, stateless, JSON responses): point an MCP client at this URL with `Authorization: Bearer <key>`. POST carries one JSON-RPC message and gets its answer as JSON; no `Mcp-Session-Id` is issued. Connecting needs `tasks:read`; each tool needs the scope of the matching REST route, and a tool the key may not use answers with a tool error naming the scope.";
 
 export const mcpRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(
@@ -37,12 +20,13 @@ export const mcpRoutes = new OpenAPIHono<HonoEnv>()
       method: "post",
       path: "/",
       tags: ["mcp"],
+      operationId: "sendMcpMessage",
       summary: "Send an MCP message (initialize, tools/list, tools/call, …)",
       description: DESCRIPTION,
       ...scoped("tasks:read"),
       responses: {
         200: json(JsonRpcMessage, "The JSON-RPC response; tool failures are results with `isError: true`."),
-        202: { description: "A notification or response was accepted." },
+        202: empty("A notification or response was accepted."),
         // The transport's own refusals are JSON-RPC errors, as MCP clients expect.
         400: json(JsonRpcMessage, "Not a valid MCP message, or a batch (refused), as a JSON-RPC error."),
         406: json(JsonRpcMessage, "Accept must allow application/json and text/event-stream (a JSON-RPC error)."),
@@ -62,5 +46,36 @@ export const mcpRoutes = new OpenAPIHono<HonoEnv>()
       return transport.handleRequest(c.req.raw, message);
     },
   )
-  .openapi(notAllowed("get"), postOnly)
-  .openapi(notAllowed("delete"), postOnly);
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags: ["mcp"],
+      operationId: "openMcpEventStream",
+      summary: "Listen for server messages (an idle event stream)",
+      description: `The Streamable HTTP listening stream. This stateless server sends no messages of its own, so the stream carries only SSE comments (one every 15 s) and closes after ${IDLE_STREAM_SECONDS} s; \`retry\` says when to reconnect. Needs the same credential as POST.`,
+      ...scoped("tasks:read"),
+      responses: {
+        200: {
+          description: "An idle `text/event-stream`.",
+          content: { "text/event-stream": { schema: { type: "string" } } },
+        },
+        ...problems(),
+      },
+    }),
+    () => idleEventStream(),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/",
+      tags: ["mcp"],
+      operationId: "closeMcpSession",
+      summary: "End an MCP session (nothing to end: acknowledged)",
+      description:
+        "Clients send DELETE when they close. The server keeps no session, so there is nothing to end; it answers 200 so clients close cleanly.",
+      ...scoped("tasks:read"),
+      responses: { 200: empty("Acknowledged."), ...problems() },
+    }),
+    (c) => c.body(null, 200),
+  );

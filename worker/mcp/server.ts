@@ -4,7 +4,9 @@ import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/t
 import type { Context } from "hono";
 import pkg from "../../package.json";
 import type { HonoEnv } from "../env";
-import { callTool, describeTool, TIME_RULE, type ToolContext } from "./tool";
+import { problem } from "../http/problem";
+import { callTool, toolError } from "./call";
+import { describeTool, TIME_RULE, type ToolContext } from "./tool";
 import { agendaTool } from "./tools/agenda";
 import { reminderTools } from "./tools/reminders";
 import { taskTools } from "./tools/tasks";
@@ -42,12 +44,8 @@ export function createMcpServer(c: Context<HonoEnv>, context: ToolContext) {
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = byName.get(request.params.name);
     if (!tool) {
-      return {
-        isError: true,
-        content: [
-          { type: "text", text: `No tool named '${request.params.name}'; tools/list names the ${TOOLS.length} tools.` },
-        ],
-      };
+      const detail = `No tool named '${request.params.name.slice(0, 64)}'; tools/list names the ${TOOLS.length} tools.`;
+      return toolError(c, problem(404, "not-found", detail));
     }
     return callTool(c, tool, context, request.params.arguments);
   });

@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../http/fields";
-import { CreateTask, Task, TaskListQuery, UpdateTask } from "../../routes/tasks/schemas";
+import { CreateTask, Task, TaskListQuery, TaskPage, UpdateTask } from "../../routes/tasks/schemas";
 import { toTask } from "../../routes/tasks/view";
 import * as service from "../../services/tasks";
 import { updateTask } from "../../services/update-task";
-import { defineTool, TIME_RULE } from "../tool";
+import { Deleted, defineTool, TIME_RULE } from "../tool";
 
 const TaskId = z.strictObject({ id: IdParam.shape.id });
 const ID = "The task's id (a UUID), as returned by create_task, list_tasks or agenda.";
@@ -16,6 +16,7 @@ export const taskTools = [
     description: `Add a task (a to-do) to the user's task list, the one list their other agents and dashboard share. Use it when the user asks you to remember, track or do something. Give due_time only when the user names a time. To have the user notified at a time, then call create_reminder with the returned id. ${TIME_RULE}`,
     scope: "tasks:write",
     input: CreateTask,
+    output: Task,
     arguments: {
       title: "Short, as the user would say it.",
       due_time: "When it is due, with an offset; omit if the user named no time.",
@@ -30,6 +31,7 @@ export const taskTools = [
     description: `List tasks, newest first, optionally filtered by status (pending, completed, cancelled), source, and due time (due_after inclusive, due_before exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. For "what do I have today or this week", prefer agenda, which groups by the user's local day. ${TIME_RULE}`,
     scope: "tasks:read",
     input: TaskListQuery,
+    output: TaskPage,
     arguments: { limit: "Page size, 1–200 (default 50)." },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run: async ({ store }, args) => {
@@ -43,6 +45,7 @@ export const taskTools = [
     description: "Fetch one task by id, with its current status, due time and version.",
     scope: "tasks:read",
     input: TaskId,
+    output: Task,
     arguments: { id: ID },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run: async ({ store }, { id }) => toTask(await service.getTask(store, { id })),
@@ -53,6 +56,7 @@ export const taskTools = [
     description: `Change some fields of a task: put only the fields to change in \`changes\` (title, description, status, due_time, source); a null description or due_time clears it. To mark a task done, use complete_task. ${TIME_RULE}`,
     scope: "tasks:write",
     input: z.strictObject({ id: IdParam.shape.id, changes: UpdateTask, version: Task.shape.version.optional() }),
+    output: Task,
     arguments: {
       id: ID,
       changes: 'The fields to change, e.g. { "due_time": "2026-03-02T09:00:00+01:00" }.',
@@ -70,6 +74,7 @@ export const taskTools = [
       "Mark a task as done (status completed). Use it when the user says they did it. Its reminders are kept; delete them with delete_reminder if the user no longer wants them.",
     scope: "tasks:write",
     input: TaskId,
+    output: Task,
     arguments: { id: ID },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run: async ({ store }, { id }) => toTask(await updateTask(store, { id, changes: { status: "completed" } })),
@@ -81,11 +86,12 @@ export const taskTools = [
       "Permanently delete a task and all its reminders. Only when the user asks to remove it: if they finished it, use complete_task; if they dropped it, update_task with status cancelled.",
     scope: "tasks:write",
     input: TaskId,
+    output: Deleted("task"),
     arguments: { id: ID },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     run: async ({ store }, { id }) => {
       await service.deleteTask(store, { id });
-      return { deleted: "task", id };
+      return { deleted: "task" as const, id };
     },
   }),
 ];

@@ -11,6 +11,7 @@ export const agendaRoutes = new OpenAPIHono<HonoEnv>().openapi(
     method: "get",
     path: "/",
     tags: ["agenda"],
+    operationId: "getAgenda",
     summary: "What is due and what will remind, by local day in a time zone, overdue first",
     description:
       "Pending tasks whose `due_time` falls in [from, to) and scheduled reminders that will fire in it, grouped by local day in `tz`; pending tasks due before `from` are listed first as `overdue`. Without `from` and `to`: today in `tz`. Reminders are included when the key may also read them (`reminders:read`).",

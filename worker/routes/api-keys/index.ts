@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { IdParam } from "../../http/fields";
-import { json, jsonBody, problems } from "../../http/openapi";
+import { empty, json, jsonBody, problems } from "../../http/openapi";
 import { forgetCachedKey, forgetUnknownKeys, scoped } from "../../middleware/auth";
 import { withholdOnReplay } from "../../middleware/idempotency";
 import { revokeInRoom } from "../../realtime/revoke";
@@ -25,11 +25,13 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
       method: "post",
       path: "/",
       tags: ["api keys"],
+      operationId: "createApiKey",
       summary: "Create an API key (the secret is shown once)",
+      description: "A key with the given scopes (`admin` holds every scope). Only this response carries its secret.",
       ...scoped("admin"),
       request: jsonBody(CreateApiKey),
       responses: {
-        201: json(CreatedApiKey, "The key, with its secret (withheld from an idempotent replay)."),
+        201: json(CreatedApiKey, "The key, with its secret (withheld from an idempotent replay).", "Location"),
         ...problems(400, 413, 415, 422),
       },
     }),
@@ -45,7 +47,9 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
       method: "get",
       path: "/",
       tags: ["api keys"],
+      operationId: "listApiKeys",
       summary: "List API keys (never their secrets)",
+      description: "Every key, revoked ones included, newest first.",
       ...scoped("admin"),
       responses: { 200: json(ApiKeyList, "Every key, newest first."), ...problems() },
     }),
@@ -59,14 +63,16 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
       method: "delete",
       path: "/{id}",
       tags: ["api keys"],
+      operationId: "revokeApiKey",
       summary: "Revoke an API key",
+      description:
+        "The key is refused at once in the isolate that revoked it and everywhere within 30 s (the key cache's bound), OAuth grants made with it included.",
       ...scoped("admin"),
       request: { params: IdParam },
       responses: {
-        204: {
-          description:
-            "Revoked; the key is refused from now on, its room sockets are closed (code 4001) and its room tokens refused.",
-        },
+        204: empty(
+          "Revoked; the key is refused from now on, its room sockets are closed (code 4001) and its room tokens refused.",
+        ),
         ...problems(404),
       },
     }),

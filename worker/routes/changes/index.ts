@@ -10,6 +10,7 @@ export const changeRoutes = new OpenAPIHono<HonoEnv>().openapi(
     method: "get",
     path: "/",
     tags: ["realtime"],
+    operationId: "listChanges",
     summary: "Changes committed after a cursor, in commit order",
     description:
       "The catch-up half of realtime sync: every change after `since`, none twice, under any number of concurrent writers. 410 when `since` is older than the retained history (reload, then continue).",

@@ -28,7 +28,13 @@ export const ChangeQuery = z.strictObject({
     description:
       "Return changes with a larger seq. Omit it to learn the current position (no changes): take it before loading lists, then continue from it.",
   }),
-  limit: z.coerce.number().int().min(1).max(CHANGES_LIMIT_MAX).default(200),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(CHANGES_LIMIT_MAX)
+    .default(200)
+    .openapi({ description: `Changes per page, 1–${CHANGES_LIMIT_MAX} (default 200).` }),
 });
 
 export const ChangePage = z

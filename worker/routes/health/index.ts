@@ -13,8 +13,11 @@ export const healthRoutes = new OpenAPIHono<HonoEnv>().openapi(
   createRoute({
     method: "get",
     path: "/",
-    tags: ["health"],
+    tags: ["service"],
+    operationId: "getHealth",
     summary: "Liveness and database reachability (no auth)",
+    description: "200 when the Worker and its database answer; 503 with Retry-After when the database does not.",
+    security: [],
     responses: { 200: json(Health, "The API and its database answer."), ...problemResponses(503) },
   }),
   async (c) => {

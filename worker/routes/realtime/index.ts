@@ -14,7 +14,10 @@ export const realtimeRoutes = new OpenAPIHono<HonoEnv>().openapi(
     method: "post",
     path: "/token",
     tags: ["realtime"],
+    operationId: "createRoomToken",
     summary: "A short-lived token to connect to the realtime room",
+    description:
+      "Connect to `path` over WebSocket with `?token=` before `expires_at`; the room then sends every change with its `seq` (catch up with GET /changes after any gap).",
     // The room broadcasts task and reminder changes alike, so joining it takes both read scopes.
     ...scoped("tasks:read", "reminders:read"),
     responses: { 200: json(RoomToken, "The token and where to use it."), ...problems() },

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
-import { json, jsonBody, notModifiedResponse, problems, withIfMatch } from "../../http/openapi";
+import { empty, json, jsonBody, notModifiedResponse, problems, requestHeaders } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
 import * as service from "../../services/reminders";
 import {
@@ -22,10 +22,16 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       method: "post",
       path: "/",
       tags: ["reminders"],
+      operationId: "createReminder",
       summary: "Create a reminder",
+      description:
+        "For an existing task: at `remind_at` (an instant), or `offset_minutes` from the task's due (it follows the due when it moves). `recipient` must suit the channel; without one the channel's default is used.",
       ...scoped("reminders:write"),
       request: jsonBody(CreateReminder),
-      responses: { 201: json(Reminder, "The created reminder; Location names it."), ...problems(400, 413, 415, 422) },
+      responses: {
+        201: json(Reminder, "The created reminder; Location names it.", "ETag", "Location"),
+        ...problems(400, 413, 415, 422),
+      },
     }),
     async (c) => {
       const reminder = toReminder(await service.createReminder(c.var.store, c.req.valid("json")));
@@ -37,7 +43,10 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       method: "get",
       path: "/",
       tags: ["reminders"],
+      operationId: "listReminders",
       summary: "List reminders, newest first",
+      description:
+        "Filters combine; `status=due` is what the next scan would try. Pass `next_cursor` back as `cursor`.",
       ...scoped("reminders:read"),
       request: { query: ReminderListQuery },
       responses: { 200: json(ReminderPage, "One page of reminders."), ...problems(422) },
@@ -52,11 +61,14 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       method: "get",
       path: "/{id}",
       tags: ["reminders"],
-      summary: "Get a reminder (If-None-Match answers 304 while it is unchanged)",
+      operationId: "getReminder",
+      summary: "Get a reminder",
+      description: "If-None-Match with the reminder's current ETag answers 304 without a body.",
       ...scoped("reminders:read"),
+      ...requestHeaders("IfNoneMatch"),
       request: { params: IdParam },
       responses: {
-        200: json(Reminder, "The reminder; ETag is its version."),
+        200: json(Reminder, "The reminder; ETag is its version.", "ETag"),
         ...notModifiedResponse,
         ...problems(404),
       },
@@ -73,11 +85,14 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       method: "patch",
       path: "/{id}",
       tags: ["reminders"],
-      summary:
-        "Move it (remind_at, or offset_minutes from the task's due; either re-arms it), change channel or recipient; If-Match guards against lost updates",
+      operationId: "updateReminder",
+      summary: "Move a reminder, or change its channel or recipient",
+      description:
+        "`remind_at` makes it absolute, `offset_minutes` relative to the task's due; either re-arms it (status `scheduled`, attempts and error cleared). null `recipient` falls back to the channel's default. If-Match guards against lost updates.",
       ...scoped("reminders:write"),
-      request: { params: IdParam, ...withIfMatch, ...jsonBody(UpdateReminder) },
-      responses: { 200: json(Reminder, "The updated reminder."), ...problems(400, 404, 412, 413, 415, 422) },
+      ...requestHeaders("IfMatch"),
+      request: { params: IdParam, ...jsonBody(UpdateReminder) },
+      responses: { 200: json(Reminder, "The updated reminder.", "ETag"), ...problems(400, 404, 412, 413, 415, 422) },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -93,10 +108,16 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       method: "post",
       path: "/{id}/snooze",
       tags: ["reminders"],
-      summary: "Snooze a reminder that has fired: fire again in `minutes` or at `until`",
+      operationId: "snoozeReminder",
+      summary: "Snooze a reminder that has fired",
+      description:
+        "Fire it again in `minutes` (1–43,200) or at `until` (within 30 days). 409 while it has not fired yet: move it instead.",
       ...scoped("reminders:write"),
       request: { params: IdParam, ...jsonBody(SnoozeReminder) },
-      responses: { 200: json(Reminder, "The re-armed reminder."), ...problems(400, 404, 409, 413, 415, 422) },
+      responses: {
+        200: json(Reminder, "The re-armed reminder.", "ETag"),
+        ...problems(400, 404, 409, 413, 415, 422),
+      },
     }),
     async (c) => {
       const until = snoozeUntil(c.req.valid("json"));
@@ -109,10 +130,13 @@ export const reminderRoutes = new OpenAPIHono<HonoEnv>()
       method: "delete",
       path: "/{id}",
       tags: ["reminders"],
+      operationId: "deleteReminder",
       summary: "Delete a reminder",
+      description: "Its task stays. If-Match guards against deleting a version you have not seen.",
       ...scoped("reminders:write"),
-      request: { params: IdParam, ...withIfMatch },
-      responses: { 204: { description: "Deleted." }, ...problems(404, 412) },
+      ...requestHeaders("IfMatch"),
+      request: { params: IdParam },
+      responses: { 204: empty("Deleted."), ...problems(404, 412) },
     }),
     async (c) => {
       await service.deleteReminder(c.var.store, {

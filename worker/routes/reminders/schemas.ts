@@ -148,8 +148,10 @@ export const snoozeUntil = ({ minutes, until }: SnoozeTime, now = Date.now()) =>
 export const SnoozeReminder = z.strictObject(snoozeFields).superRefine(checkSnoozeTime).openapi("SnoozeReminder");
 
 export const ReminderListQuery = z.strictObject({
-  task_id: z.uuid().optional(),
-  sent: booleanQuery().optional(),
+  task_id: z.uuid().optional().openapi({ description: "Only this task's reminders." }),
+  sent: booleanQuery()
+    .optional()
+    .openapi({ description: "`true`: only those a provider accepted; `false`: the rest." }),
   status: z
     .enum([...reminderStatus.enumValues, "due"])
     .optional()
@@ -158,7 +160,7 @@ export const ReminderListQuery = z.strictObject({
     .enum(deliveryState.enumValues)
     .optional()
     .openapi({ description: "`accepted`: sent and waiting for confirmation; `delivered`: known to be in the chat." }),
-  channel: z.enum(reminderChannel.enumValues).optional(),
+  channel: z.enum(reminderChannel.enumValues).optional().openapi({ description: "Only reminders on this channel." }),
   due_before: timestampInput()
     .optional()
     .openapi({ description: "Only reminders set before this instant (exclusive)." }),

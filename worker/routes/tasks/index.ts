@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
-import { json, jsonBody, notModifiedResponse, problems, withIfMatch } from "../../http/openapi";
+import { empty, json, jsonBody, notModifiedResponse, problems, requestHeaders } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
 import { listCompletions } from "../../services/task-completions";
 import * as service from "../../services/tasks";
@@ -24,10 +24,16 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       method: "post",
       path: "/",
       tags: ["tasks"],
+      operationId: "createTask",
       summary: "Create a task",
+      description:
+        "A task with a title and, optionally, a due: `due_time` (an instant with an offset) or `due_date` (all-day, in `timezone`), and an RFC 5545 `rrule` to recur.",
       ...scoped("tasks:write"),
       request: jsonBody(CreateTask),
-      responses: { 201: json(Task, "The created task; Location names it."), ...problems(400, 413, 415, 422) },
+      responses: {
+        201: json(Task, "The created task; Location names it.", "ETag", "Location"),
+        ...problems(400, 413, 415, 422),
+      },
     }),
     async (c) => {
       const task = toTask(await service.createTask(c.var.store, c.req.valid("json")));
@@ -39,7 +45,10 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       method: "get",
       path: "/",
       tags: ["tasks"],
+      operationId: "listTasks",
       summary: "List tasks, newest first",
+      description:
+        "Filters combine; `due_after` is inclusive, `due_before` exclusive. Pass `next_cursor` back as `cursor`.",
       ...scoped("tasks:read"),
       request: { query: TaskListQuery },
       responses: { 200: json(TaskPage, "One page of tasks."), ...problems(422) },
@@ -54,10 +63,17 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       method: "get",
       path: "/{id}",
       tags: ["tasks"],
-      summary: "Get a task (If-None-Match answers 304 while it is unchanged)",
+      operationId: "getTask",
+      summary: "Get a task",
+      description: "If-None-Match with the task's current ETag answers 304 without a body.",
       ...scoped("tasks:read"),
+      ...requestHeaders("IfNoneMatch"),
       request: { params: IdParam },
-      responses: { 200: json(Task, "The task; ETag is its version."), ...notModifiedResponse, ...problems(404) },
+      responses: {
+        200: json(Task, "The task; ETag is its version.", "ETag"),
+        ...notModifiedResponse,
+        ...problems(404),
+      },
     }),
     async (c) => {
       const task = toTask(await service.getTask(c.var.store, c.req.valid("param")));
@@ -71,10 +87,14 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       method: "patch",
       path: "/{id}",
       tags: ["tasks"],
-      summary: "Change some fields of a task (If-Match guards against lost updates)",
+      operationId: "updateTask",
+      summary: "Change some fields of a task",
+      description:
+        "Send only the fields to change; null clears `description`, `due_time`, `due_date` or `rrule`. Moving the due moves its relative reminders; completing a recurring task advances it to its next occurrence. If-Match guards against lost updates.",
       ...scoped("tasks:write"),
-      request: { params: IdParam, ...withIfMatch, ...jsonBody(UpdateTask) },
-      responses: { 200: json(Task, "The updated task."), ...problems(400, 404, 412, 413, 415, 422) },
+      ...requestHeaders("IfMatch"),
+      request: { params: IdParam, ...jsonBody(UpdateTask) },
+      responses: { 200: json(Task, "The updated task.", "ETag"), ...problems(400, 404, 412, 413, 415, 422) },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -88,7 +108,9 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       method: "get",
       path: "/{id}/completions",
       tags: ["tasks"],
-      summary: "List a task's completions, newest first (one per completed occurrence of a recurring task)",
+      operationId: "listTaskCompletions",
+      summary: "List a task's completions, newest first",
+      description: "One per completion: for a recurring task, one per completed occurrence.",
       ...scoped("tasks:read"),
       request: { params: IdParam, query: CompletionListQuery },
       responses: { 200: json(TaskCompletionPage, "One page of completions."), ...problems(404, 422) },
@@ -106,10 +128,14 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
       method: "delete",
       path: "/{id}",
       tags: ["tasks"],
+      operationId: "deleteTask",
       summary: "Delete a task and its reminders",
+      description:
+        "For good, with every reminder of the task. If-Match guards against deleting a version you have not seen.",
       ...scoped("tasks:write"),
-      request: { params: IdParam, ...withIfMatch },
-      responses: { 204: { description: "Deleted." }, ...problems(404, 412) },
+      ...requestHeaders("IfMatch"),
+      request: { params: IdParam },
+      responses: { 204: empty("Deleted."), ...problems(404, 412) },
     }),
     async (c) => {
       await service.deleteTask(c.var.store, { id: c.req.valid("param").id, expectedVersion: ifMatchVersion(c) });

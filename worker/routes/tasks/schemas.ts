@@ -10,6 +10,7 @@ import {
   tasks,
 } from "../../db/schema";
 import {
+  clearable,
   createInsertSchema,
   createSelectSchema,
   cursor,
@@ -50,11 +51,11 @@ export const Task = createSelectSchema(tasks, {
 const writable = {
   title: () => text(1, TITLE_MAX).openapi({ example: "Review pull requests" }),
   description: () => text(0, DESCRIPTION_MAX).nullish().openapi({ example: "Check and merge pending PRs" }),
-  due_time: () => timestampInput().nullish(),
-  due_date: () => dateInput().nullish(),
+  due_time: () => clearable(timestampInput()),
+  due_date: () => clearable(dateInput()),
   // Optional: the column defaults to UTC (see the nullish note above).
   timezone: () => timeZoneInput().optional(),
-  rrule: () => rruleInput(RRULE_MAX).nullish(),
+  rrule: () => clearable(rruleInput(RRULE_MAX)),
 };
 
 const taskFields = createInsertSchema(tasks, writable).pick({
@@ -88,8 +89,8 @@ export const UpdateTask = z
   .openapi("UpdateTask");
 
 export const TaskListQuery = z.strictObject({
-  status: z.enum(taskStatus.enumValues).optional(),
-  source: z.enum(taskSource.enumValues).optional(),
+  status: z.enum(taskStatus.enumValues).optional().openapi({ description: "Only tasks with this status." }),
+  source: z.enum(taskSource.enumValues).optional().openapi({ description: "Only tasks from this source." }),
   due_before: timestampInput().optional().openapi({ description: "Only tasks due before this instant (exclusive)." }),
   due_after: timestampInput().optional().openapi({ description: "Only tasks due at or after this instant." }),
   limit: limit(),

@@ -1,0 +1,123 @@
+import { z } from "@hono/zod-openapi";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Context } from "hono";
+import type { HonoEnv } from "../env";
+import { log } from "../http/log";
+import { problemFor } from "../http/on-error";
+import { type Problem, problem } from "../http/problem";
+import { invalidInput } from "../http/validation";
+import { assertScope } from "../middleware/auth";
+import { sha256Hex } from "../services/api-keys";
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "../services/idempotency";
+import { IdempotencyKeyArgument, isWriteTool, type ToolContext, type ToolDefinition } from "./tool";
+
+type Arguments = Record<string, unknown>;
+type Meta = { idempotent_replayed?: true };
+
+const success = (data: unknown, meta: Meta = {}): CallToolResult => ({
+  content: [{ type: "text", text: JSON.stringify(data) }],
+  structuredContent: data as Record<string, unknown>,
+  ...(meta.idempotent_replayed ? { _meta: meta } : {}),
+});
+
+/**
+ * A tool error: the problem's message for the model, the problem document itself in `_meta`. Not
+ * in `structuredContent`: MCP clients check that against the tool's `outputSchema` even on an error
+ * (modelcontextprotocol/typescript-sdk #1943) and would throw instead of showing the message.
+ */
+export function toolError(c: Context<HonoEnv>, body: Problem, meta: Meta = {}): CallToolResult {
+  const fields = (body.errors ?? []).map((e) => `- ${e.path || "(arguments)"}: ${e.message}`);
+  return {
+    isError: true,
+    content: [{ type: "text", text: [body.detail, ...(fields.length > 1 ? fields : [])].join("\n") }],
+    _meta: { problem: { ...body, request_id: c.var.requestId }, ...meta },
+  };
+}
+
+/** The write tool's `idempotency_key`, checked, and the arguments without it. */
+function takeIdempotencyKey(tool: ToolDefinition, args: Arguments): [string | undefined, Arguments] {
+  if (!isWriteTool(tool) || !("idempotency_key" in args)) return [undefined, args];
+  const { idempotency_key, ...rest } = args;
+  const checked = z.object({ idempotency_key: IdempotencyKeyArgument }).safeParse({ idempotency_key });
+  if (!checked.success) throw invalidInput(checked.error);
+  return [checked.data.idempotency_key, rest];
+}
+
+/**
+ * Runs a tool call as the REST API would run the request: scope, then validation, then the service.
+ * Every failure becomes a tool error (`isError: true`) carrying the API's problem document, so the
+ * model reads the same message a REST caller would, never a protocol failure.
+ */
+export async function callTool(
+  c: Context<HonoEnv>,
+  tool: ToolDefinition,
+  context: ToolContext,
+  args: Arguments = {},
+): Promise<CallToolResult> {
+  const outcome = (status: number | "ok" | "error" | "replayed") =>
+    log(c, "info", "tool call", { tool: tool.name, status, key_id: context.principal.id });
+  try {
+    assertScope(context.principal, tool.scope);
+    const [key, input] = takeIdempotencyKey(tool, args);
+    const parsed = await tool.input.safeParseAsync(input);
+    if (!parsed.success) throw invalidInput(parsed.error);
+    const run = () => tool.run(context, parsed.data);
+    if (key === undefined) {
+      const data = await run();
+      outcome("ok");
+      return success(data);
+    }
+    const result = await runOnce(c, context, { key, request: `tool ${tool.name}\n${JSON.stringify(input)}`, run });
+    outcome(result._meta?.idempotent_replayed ? "replayed" : result.isError ? "error" : "ok");
+    return result;
+  } catch (err) {
+    const { problem: body } = problemFor(err instanceof Error ? err : new Error(String(err)), c);
+    outcome(body.status);
+    return toolError(c, body);
+  }
+}
+
+/**
+ * A write tool's call under an `idempotency_key`, with the REST header's semantics and store: the
+ * first outcome (a result or a 4xx tool error) is kept and replayed to a retry with the same key and
+ * arguments; the same key with other arguments is refused (422), and so is a retry while the first
+ * call still runs (409). A 5xx is not kept, so the retry runs again.
+ */
+async function runOnce(
+  c: Context<HonoEnv>,
+  { store, principal }: ToolContext,
+  call: { key: string; request: string; run: () => Promise<unknown> },
+): Promise<CallToolResult> {
+  const slot = { owner: principal.id, key: call.key };
+  const claim = await claimIdempotencyKey(store, { ...slot, requestHash: await sha256Hex(call.request) });
+  if (claim.kind === "mismatch") {
+    const detail = "This idempotency_key was used for a different call; use a new key.";
+    return toolError(c, problem(422, "idempotency-key-reused", detail));
+  }
+  if (claim.kind === "in-progress") {
+    const detail = "A call with this idempotency_key is still running; retry shortly.";
+    return toolError(c, problem(409, "idempotency-key-in-progress", detail));
+  }
+  if (claim.kind === "replay") {
+    const { status, body } = claim.response;
+    const replayed = { idempotent_replayed: true } as const;
+    return status < 400 ? success(JSON.parse(body), replayed) : toolError(c, JSON.parse(body) as Problem, replayed);
+  }
+  try {
+    const data = await call.run();
+    await completeIdempotencyKey(store, {
+      ...slot,
+      response: { status: 200, headers: {}, body: JSON.stringify(data) },
+    });
+    return success(data);
+  } catch (err) {
+    const { problem: body } = problemFor(err instanceof Error ? err : new Error(String(err)), c);
+    if (body.status >= 500) await releaseIdempotencyKey(store, slot);
+    else
+      await completeIdempotencyKey(store, {
+        ...slot,
+        response: { status: body.status, headers: {}, body: JSON.stringify(body) },
+      });
+    return toolError(c, body);
+  }
+}
