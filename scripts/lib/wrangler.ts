@@ -37,7 +37,24 @@ const root = new URL("../..", import.meta.url).pathname;
  * run starts from the same place.
  */
 export async function startWranglerDev(options: WranglerDevOptions): Promise<RunningWorker> {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
+  // A port the kernel called free can be taken again before wrangler binds it (the previous
+  // scenario's workerd still closing, or the two picks colliding): CI hit "Address already in
+  // use" once. Such a start is retried on fresh ports; any other failure is thrown at once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof PortTakenError)) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(options: WranglerDevOptions): Promise<RunningWorker> {
+  const port = await freePort();
+  let inspectorPort = await freePort();
+  while (inspectorPort === port) inspectorPort = await freePort();
   const state = mkdtempSync(join(tmpdir(), "ocs-wrangler-"));
   const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child: ChildProcess = spawn(
@@ -92,5 +109,6 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
   await stop();
-  throw new Error(`wrangler dev did not become healthy:\n${output}`);
+  const message = `wrangler dev did not become healthy:\n${output}`;
+  throw /Address already in use/.test(output) ? new PortTakenError(message) : new Error(message);
 }
