@@ -20,3 +20,27 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     return true;
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }
+
+/** What a stored instant outside the range stands for, by the CHECK constraint that refused it. */
+const RANGE_FIELDS: Record<string, string> = {
+  tasks_due_time_range: "due_time",
+  tasks_due_date_range: "due_date",
+  // The anchor is the due itself, or the all-day reminder hour on due_date.
+  tasks_reminder_anchor_range: "due_date",
+  // Input times are checked before any statement, so these come from an offset added to a due.
+  reminders_remind_at_range: "offset_minutes",
+  reminders_next_attempt_at_range: "offset_minutes",
+};
+
+/**
+ * The field behind a CHECK violation of the instant range (db/instant-range.ts), if that is what
+ * `err` is: a computed time (a due plus a reminder's offset) that fell outside it.
+ */
+export function instantRangeField(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; constraint?: unknown; cause?: unknown } | null; e && typeof e === "object"; ) {
+    if (e.code === "23514" && typeof e.constraint === "string") return RANGE_FIELDS[e.constraint];
+    if (e.cause === e) break;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { createSchemaFactory } from "drizzle-zod";
+import { DATE_MAX, DATE_MIN, INSTANT_RANGE_TEXT, inInstantRange } from "../db/instant-range";
 import { canonicalRule, parseRule, RuleError } from "../time/rrule";
 import { normalizeTimeZone } from "../time/zone";
 
@@ -17,11 +18,19 @@ export const text = (min: number, max: number) =>
     .max(max)
     .refine((s) => !s.includes("\u0000"), NO_NUL);
 
-/** Timestamps must carry their offset: a bare local time is ambiguous and is refused, never guessed. */
+/**
+ * Timestamps must carry their offset: a bare local time is ambiguous and is refused, never guessed.
+ * The instant must lie in the product's range (db/instant-range.ts) once the offset is applied.
+ */
 export const timestampInput = () =>
   z.iso
     .datetime({ offset: true, error: "must be an ISO 8601 timestamp with an offset, such as 2026-03-01T10:00:00Z" })
-    .transform((s) => new Date(s))
+    .transform((s, ctx) => {
+      const at = new Date(s);
+      if (inInstantRange(at.getTime())) return at;
+      ctx.addIssue({ code: "custom", message: `must lie between ${INSTANT_RANGE_TEXT} (in UTC)` });
+      return z.NEVER;
+    })
     .openapi({ type: "string", format: "date-time", example: "2026-03-01T10:00:00Z" });
 
 export const timestampOutput = () => z.iso.datetime().openapi({ example: "2026-03-01T10:00:00.000Z" });
@@ -53,6 +62,7 @@ export const page = <T extends z.ZodType>(item: T) =>
 export const dateInput = () =>
   z.iso
     .date({ error: "must be a date written YYYY-MM-DD, such as 2026-03-01" })
+    .refine((d) => d >= DATE_MIN && d <= DATE_MAX, `must lie between ${DATE_MIN} and ${DATE_MAX}`)
     .openapi({ type: "string", format: "date", example: "2026-03-01" });
 
 /** An IANA zone the runtime knows, stored in its canonical spelling. */

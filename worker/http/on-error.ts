@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { isDatabaseUnavailable } from "../db/errors";
+import { instantRangeField, isDatabaseUnavailable } from "../db/errors";
+import { INSTANT_RANGE_TEXT } from "../db/instant-range";
 import {
   ConflictError,
   DomainError,
@@ -70,6 +71,16 @@ export function problemFor(err: Error, c: Context): { problem: Problem; headers:
         ? "Send a JSON body with Content-Type: application/json."
         : err.message || "The request could not be handled.";
     return { problem: problem(status, HTTP_SLUGS[status] ?? "http", detail), headers: {} };
+  }
+  const rangeField = instantRangeField(err);
+  if (rangeField) {
+    const message = `the time it computes (a due plus a reminder's offset) must lie between ${INSTANT_RANGE_TEXT}`;
+    return {
+      problem: problem(422, "validation", `Invalid field '${rangeField}': ${message}.`, [
+        { path: rangeField, location: "body", message },
+      ]),
+      headers: {},
+    };
   }
   if (isDatabaseUnavailable(err)) {
     log(c, "warn", "database unavailable", errorFields(err));

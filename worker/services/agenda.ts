@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/pg-core";
+import { INSTANT_MAX } from "../db/instant-range";
 import { type ReminderRow, reminders, type TaskRow, tasks } from "../db/schema";
 import { InvalidInputError } from "./errors";
 import { dateInZone, localTimestamp, nextDate, startOfLocalDay } from "./local-days";
@@ -48,10 +49,18 @@ export interface Agenda {
 const windowProblem = (message: string) =>
   new InvalidInputError(`Invalid agenda window: ${message}.`, [{ path: "to", location: "query", message }]);
 
+/** The end of `start`'s local day; for a day that ends past the instant range, the range's end. */
+function endOfLocalDay(start: Date, tz: string) {
+  const date = dateInZone(start, tz);
+  const end =
+    date >= "9999-12-31" || !/^\d{4}-/.test(date) ? Number.NaN : startOfLocalDay(nextDate(date), tz).getTime();
+  return new Date(Number.isNaN(end) || end > INSTANT_MAX ? INSTANT_MAX : end);
+}
+
 /** Fills in the defaults and bounds the window. */
 export function agendaWindow({ from, to, tz }: Pick<AgendaRequest, "from" | "to" | "tz">, now = new Date()) {
   const start = from ?? startOfLocalDay(dateInZone(now, tz), tz);
-  const end = to ?? startOfLocalDay(nextDate(dateInZone(start, tz)), tz);
+  const end = to ?? endOfLocalDay(start, tz);
   if (end <= start) throw windowProblem("'to' must be later than 'from'");
   if (end.getTime() - start.getTime() > AGENDA_MAX_DAYS * 86_400_000) {
     throw windowProblem(`the window may span at most ${AGENDA_MAX_DAYS} days`);

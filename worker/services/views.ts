@@ -1,4 +1,5 @@
 import { getTableColumns, type Table } from "drizzle-orm";
+import { isoInstant } from "../db/instant-range";
 import { REMINDER_INTERNAL, reminders, TASK_INTERNAL, taskCompletions, tasks } from "../db/schema";
 
 const INTERNAL = new Map<Table, Readonly<Record<string, true>>>([
@@ -8,7 +9,7 @@ const INTERNAL = new Map<Table, Readonly<Record<string, true>>>([
 
 /**
  * Shapes a row of `table` as the API shows it: every column the table declares but its internal
- * ones, timestamps as ISO 8601 UTC. The same function serves rows read by drizzle (Dates) and rows
+ * ones, timestamps as ISO 8601 UTC (never throwing on a row older than the instant range). The same function serves rows read by drizzle (Dates) and rows
  * captured as JSON by the change-log trigger (strings in the session's time zone), so a change's
  * `data`, a room notice and a REST response show one resource the same way.
  */
@@ -19,9 +20,7 @@ export function toResource<T extends Table>(table: T, row: Record<string, unknow
     if (internal[key]) continue;
     const value = row[key] ?? row[column.name];
     out[key] =
-      column.columnType === "PgTimestamp" && value != null
-        ? new Date(value as string | Date).toISOString()
-        : (value ?? null);
+      column.columnType === "PgTimestamp" && value != null ? isoInstant(value as string | Date) : (value ?? null);
   }
   return out;
 }

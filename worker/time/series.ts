@@ -23,6 +23,13 @@ export interface NextOccurrence {
   occurrence: number;
 }
 
+/**
+ * The last local wall-clock time a series reaches: an occurrence after it ends the series, so every
+ * due it yields (and its reminder hour, in any zone) stays inside the instant range that
+ * worker/db/instant-range.ts documents.
+ */
+export const SERIES_LOCAL_MAX = Date.UTC(9999, 11, 30);
+
 /** Enough to skip an hourly series a year ahead, bounded so a completion never burns the CPU budget. */
 export const MAX_STEPS = 10_000;
 
@@ -43,7 +50,7 @@ function isAfter(local: number, instant: number, instantLocal: number, zone: str
 /**
  * The occurrence that follows the one being completed, or null when COUNT or UNTIL ends the series
  * (or it has no occurrence within the expansion horizon). It comes after the series' current
- * occurrence and after the due being completed, so moving a due earlier never repeats an occurrence
+ * occurrence and after the due being completed (and before SERIES_LOCAL_MAX), so moving a due earlier never repeats an occurrence
  * and postponing it past later ones skips them. Throws SeriesTooFarError rather than silently
  * ending a series whose due was postponed past more than MAX_STEPS occurrences, and RuleCostError
  * when finding the occurrence would test more candidates than `budget` allows.
@@ -58,6 +65,7 @@ export function followingOccurrence(position: SeriesPosition, budget = new Candi
   let steps = 0;
   for (const next of occurrences(rule, position.occurrenceLocal, position.occurrenceLocal, budget)) {
     occurrence += 1;
+    if (next > SERIES_LOCAL_MAX) return null;
     if (rule.count !== undefined && occurrence > rule.count) return null;
     if (rule.until?.kind === "date" && localDate(next) > rule.until.date) return null;
     if (until && isAfter(next, until.at, until.local, zone, budget)) return null;

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { instantInRange } from "../instant-range";
 import { createdAt, id, timestamptz, version } from "./columns";
 import { deliveryState, reminderChannel, reminderStatus } from "./enums";
 import { tasks } from "./tasks";
@@ -57,6 +58,9 @@ export const reminders = pgTable(
       "reminders_offset_range",
       sql`${t.offset_minutes} between -${sql.raw(String(OFFSET_MINUTES_MAX))} and ${sql.raw(String(OFFSET_MINUTES_MAX))}`,
     ),
+    // The instant range (db/instant-range.ts): a relative offset or a moved due cannot push past it.
+    check("reminders_remind_at_range", instantInRange(t.remind_at)),
+    check("reminders_next_attempt_at_range", instantInRange(t.next_attempt_at)),
     // GET /reminders?task_id=… and the cascade when a task is deleted.
     index("reminders_task_idx").on(t.task_id, t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /reminders without filters: newest first, keyset-paginated on (created_at, id).

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, date, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { dateInRange, instantInRange } from "../instant-range";
 import { createdAt, id, timestamptz, version } from "./columns";
 import { taskSource, taskStatus } from "./enums";
 
@@ -47,6 +48,10 @@ export const tasks = pgTable(
       "tasks_series_has_position",
       sql`${t.rrule} is null or (${t.due_time} is not null and ${t.occurrence} >= 1 and ${t.occurrence_local} is not null)`,
     ),
+    // The instant range (db/instant-range.ts): a row outside it could not be read back by every client.
+    check("tasks_due_time_range", instantInRange(t.due_time)),
+    check("tasks_due_date_range", dateInRange(t.due_date)),
+    check("tasks_reminder_anchor_range", instantInRange(t.reminder_anchor)),
     // GET /tasks without filters: newest first, keyset-paginated on (created_at, id).
     index("tasks_created_idx").on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /tasks?status=…: the filter agents use most ("what is pending?").
