@@ -8,6 +8,7 @@ import { onError } from "./http/on-error";
 import { describeAppMiddleware, registerSharedComponents } from "./http/openapi";
 import { problem, problemResponse } from "./http/problem";
 import { validationHook } from "./http/validation";
+import { assertWritesNeedWriteScopes } from "./http/write-scopes";
 import { mcpRoutes } from "./mcp/route";
 import { authenticate } from "./middleware/auth";
 import { cors } from "./middleware/cors";
@@ -76,6 +77,12 @@ const routes = api
   .route("/realtime", realtimeRoutes)
   .route("/agenda", agendaRoutes)
   .route("/mcp", mcpRoutes);
+
+assertWritesNeedWriteScopes(api.openAPIRegistry.definitions, {
+  "POST /realtime/token": "mints a short-lived room token for what the key may already read",
+  "POST /mcp": "each tool call checks the scope of its REST route",
+  "DELETE /mcp": "ends the caller's own MCP session",
+});
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

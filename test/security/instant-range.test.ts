@@ -157,7 +157,7 @@ describe("the instant range", () => {
 
   it("reads a change recorded before the range existed without failing", async () => {
     // What the change-log trigger captured for such rows: Postgres' own JSON text of the instants.
-    const [{ seq }] = await sql`
+    const [row] = await sql`
       with next as (update change_cursor set last_seq = last_seq + 1 where id = 1 returning last_seq)
       insert into changes (seq, entity, op, entity_id, data)
       select last_seq, 'reminder', 'deleted', gen_random_uuid(), ${sql.json({
@@ -169,7 +169,7 @@ describe("the instant range", () => {
         status: "scheduled",
         timezone: "UTC",
       })} from next returning seq`;
-    const res = await call("GET", `/changes?since=${Number(seq) - 1}`);
+    const res = await call("GET", `/changes?since=${Number(row?.seq) - 1}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.changes[0].data).toMatchObject({
       remind_at: "1970-01-01T00:00:00.000Z",

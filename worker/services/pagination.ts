@@ -1,4 +1,5 @@
 import { type AnyColumn, desc, type SQL, sql } from "drizzle-orm";
+import { inInstantRange } from "../db/instant-range";
 import { InvalidInputError } from "./errors";
 
 /** A row's place in a newest-first list: its time, then its id to break ties. */
@@ -15,7 +16,7 @@ export interface Keyset<T> {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Times a cursor can carry: what the lists store (timestamptz with milliseconds, ISO years 0001–9999). */
+/** Times a cursor can carry: what the lists store (timestamptz with milliseconds, inside the instant range). */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function encodeCursor(position: Position): string {
@@ -36,7 +37,7 @@ export function decodeCursor(cursor: string): Position {
   }
   const [at, id, ...rest] = decoded.split("|");
   const time = at && ISO_INSTANT.test(at) ? new Date(at) : undefined;
-  if (!time || Number.isNaN(time.getTime()) || time.toISOString() !== at || !id || !UUID.test(id) || rest.length) {
+  if (!time || !inInstantRange(time.getTime()) || time.toISOString() !== at || !id || !UUID.test(id) || rest.length) {
     throw new InvalidInputError("The cursor is not one this API issued.", [
       { path: "cursor", location: "query", message: "Use the next_cursor value of a previous page, unchanged." },
     ]);

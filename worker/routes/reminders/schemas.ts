@@ -14,6 +14,7 @@ import {
   cursor,
   limit,
   page,
+  text,
   timestampInput,
   timestampOutput,
 } from "../../http/fields";
@@ -75,7 +76,7 @@ const reminderFields = createInsertSchema(reminders, {
   remind_at: () => timestampInput(),
   offset_minutes: offsetMinutes,
   // nullish, not nullable: see the note on drizzle-zod in ../tasks/schemas.ts.
-  recipient: () => z.string().trim().min(1).max(64).nullish(),
+  recipient: () => text(1, 64).nullish(),
 }).pick({ task_id: true, remind_at: true, offset_minutes: true, channel: true, recipient: true }).shape;
 
 /** A reminder is at an instant or relative to its task's due: one or the other. */
