@@ -106,6 +106,29 @@ describe("the reminder clock", () => {
     expect(skipped?.status).toBe("skipped");
   });
 
+  it("a snoozed reminder moves the alarm to its new time and is delivered once more then", async () => {
+    const first = await taskWithReminder(new Date(Date.now() + 1000));
+    const later = new Date(Date.now() + 3_600_000);
+    await taskWithReminder(later);
+    const status = async () => (await sql`select status from reminders where id = ${first.reminder.id}`)[0]?.status;
+    expect(await eventually(status, (s) => s === "sent", 6000)).toBe("sent");
+    expect(await eventually(alarmOf, (at) => at === later.getTime())).toBe(later.getTime());
+
+    // Snooze is the chat's "10 min" button and the REST call alike; two seconds keeps the test short.
+    const until = new Date(Date.now() + 2000);
+    const snoozed = await call("POST", `/reminders/${first.reminder.id}/snooze`, { until: until.toISOString() });
+    expect(snoozed.status).toBe(200);
+    expect(await eventually(alarmOf, (at) => at === until.getTime())).toBe(until.getTime());
+    const calls = await eventually(
+      () => received("telegram", { to: first.chat }),
+      (r) => r.length === 2,
+      6000,
+    );
+    expect(calls).toHaveLength(2);
+    expect(await eventually(status, (s) => s === "sent")).toBe("sent");
+    expect(await eventually(alarmOf, (at) => at === later.getTime())).toBe(later.getTime());
+  });
+
   it("delivers each of 500 reminders exactly once when an alarm and a cron run scan at the same moment", async () => {
     const prefix = `-100777${Math.floor(Math.random() * 1e5)}`;
     const chats = Array.from({ length: 500 }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`);
