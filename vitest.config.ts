@@ -37,6 +37,8 @@ function workersProject(options: {
             WHATSAPP_API_BASE: inject("fakes").urls.whatsapp,
             WHATSAPP_TOKEN: FAKE_TOKENS.whatsapp,
             WHATSAPP_PHONE_NUMBER_ID: FAKE_WHATSAPP_PHONE_NUMBER_ID,
+            // Webhook receivers are the loopback fake (test/setup/webhook-receiver.ts).
+            WEBHOOKS_ALLOW_HTTP: "true",
           },
           // The suite makes thousands of requests as one admin; the limit itself is tested under wrangler dev.
           ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } } },

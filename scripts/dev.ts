@@ -42,7 +42,13 @@ console.log("dashboard built (dashboard/public/assets/app.js; rerun `npm run bui
 const realtimeSecret = process.env.REALTIME_SECRET ?? randomBytes(32).toString("hex");
 const wrangler = spawn(
   "wrangler",
-  ["dev", "--port", port, "--ip", "127.0.0.1", "--test-scheduled", "--var", `REALTIME_SECRET:${realtimeSecret}`],
+  [
+    "dev",
+    ...["--port", port, "--ip", "127.0.0.1", "--test-scheduled"],
+    ...["--var", `REALTIME_SECRET:${realtimeSecret}`],
+    // Webhook receivers on this machine (n8n, a local OpenClaw gateway) over plain http; production keeps https.
+    ...["--var", `WEBHOOKS_ALLOW_HTTP:${process.env.WEBHOOKS_ALLOW_HTTP ?? "true"}`],
+  ],
   {
     stdio: "inherit",
     env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: url },

@@ -10,11 +10,11 @@ declare module "vitest" {
     /**
      * Fake providers: `urls` as the Worker's settings take them, `control` for their `/__control/…`
      * routes. `openclaw` is a gateway with the docs' defaults; `openclawSessionKeys` one whose
-     * operator allowed request session keys (test/setup/fakes.ts).
+     * operator allowed request session keys; `webhooks` a webhook receiver that verifies signatures (test/setup/fakes.ts).
      */
     fakes: {
-      urls: { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string };
-      control: { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string };
+      urls: { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string; webhooks: string };
+      control: { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string; webhooks: string };
       /** The credentials each fake accepts. */
       tokens: { telegram: string; whatsapp: string; openclaw: string };
     };

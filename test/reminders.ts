@@ -7,7 +7,7 @@ import { readScanConfig, type ScanConfig } from "../worker/settings/scan";
 import { type database, testStore } from "./helpers";
 
 type Sql = ReturnType<typeof database>;
-type Provider = "telegram" | "whatsapp" | "openclaw" | "openclawSessionKeys";
+type Provider = "telegram" | "whatsapp" | "openclaw" | "openclawSessionKeys" | "webhooks";
 
 export const fakes = inject("fakes");
 
@@ -25,6 +25,8 @@ export interface ReceivedCall {
   path: string;
   /** At a gateway: the run it started or replayed, and the replay key it came with. */
   gateway?: { runId?: string; replay: boolean; idempotencyKey?: string; waitForCompletion: boolean };
+  /** At the webhook receiver: the headers, the raw body, and whether each verifier accepted it. */
+  webhook?: { headers: Record<string, string>; raw: string; verified: { standard: boolean; openclaw: boolean } };
 }
 
 /**
@@ -96,7 +98,7 @@ export async function seedTask(
 export async function seedReminders(
   sql: Sql,
   taskId: string,
-  channel: "telegram" | "whatsapp" | "ui",
+  channel: "telegram" | "whatsapp" | "ui" | "webhook",
   recipients: (string | null)[],
   at: Date,
 ) {

@@ -26,6 +26,7 @@ import { healthRoutes } from "./routes/health";
 import { realtimeRoutes } from "./routes/realtime";
 import { reminderRoutes } from "./routes/reminders";
 import { taskRoutes } from "./routes/tasks";
+import { webhookRoutes } from "./routes/webhooks";
 import { settingsOf } from "./settings";
 
 const api = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
@@ -76,6 +77,7 @@ const routes = api
   .route("/changes", changeRoutes)
   .route("/realtime", realtimeRoutes)
   .route("/agenda", agendaRoutes)
+  .route("/webhooks", webhookRoutes)
   .route("/mcp", mcpRoutes);
 
 assertWritesNeedWriteScopes(api.openAPIRegistry.definitions, {
@@ -120,6 +122,10 @@ const TAGS = [
   { name: "agenda", description: "What is due and what will remind, by local day in a time zone." },
   { name: "realtime", description: "The change log (catch-up after any gap) and tokens for the live room." },
   { name: "api keys", description: "Keys with scopes, for agents and integrations (admin only)." },
+  {
+    name: "webhooks",
+    description: "Signed outbound events, from the change log, to your URLs (n8n, Zapier, OpenClaw).",
+  },
   { name: "mcp", description: "The Model Context Protocol server: the same operations as tools for agents." },
   { name: "service", description: "Liveness and the API's own description." },
 ];

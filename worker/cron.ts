@@ -2,17 +2,21 @@ import type { Env } from "./env";
 import { pruneExpired } from "./housekeeping";
 import { log } from "./http/log";
 import { scanDueReminders } from "./reminders/scheduled";
+import { deliverWebhooks } from "./webhooks/run";
 import { CLOCK_NAME } from "./work/clock-nudge";
 
 /**
  * Every minute: deliver due reminders, re-sync the reminder clock with the database, and prune what
  * has expired. Each job runs in its own `waitUntil` and fails on its own, so a broken scan setting
  * never stops pruning, nor the reverse. The clock delivers on the second; this scan is its safety net.
+ * Webhook retries wait for this minute too (README: Webhooks).
  */
 export const scheduled: ExportedHandlerScheduledHandler<Env> = (controller, env, ctx) => {
   ctx.waitUntil(scanDueReminders(env, new Date(controller.scheduledTime), { cron: controller.cron }));
   ctx.waitUntil(syncClock(env));
   ctx.waitUntil(pruneExpired(env));
+  // Webhook retries that came due, and the safety net for a write whose own run was lost.
+  ctx.waitUntil(deliverWebhooks(env));
 };
 
 async function syncClock(env: Env) {

@@ -7,7 +7,7 @@ type Probe = { method: string; path: string; scopes: string[] };
 
 /**
  * The scope each route needs, written here by hand from the product's rules (README, Auth: reading a
- * resource needs its `:read` scope, changing it its `:write` scope, keys are `admin`'s; the change
+ * resource needs its `:read` scope, changing it its `:write` scope, keys are `admin`'s, webhooks need `webhooks:read`/`webhooks:write`; the change
  * log, room tokens and MCP read both resources), not read back from the routes. A route the app
  * serves that is missing here fails, and so does one whose declared or enforced scope differs:
  * downgrading `DELETE /tasks/:id` to `tasks:read` turns this suite red.
@@ -31,6 +31,15 @@ const EXPECTED: Record<string, string[]> = {
   "GET /changes": ["tasks:read", "reminders:read"],
   "POST /realtime/token": ["tasks:read", "reminders:read"],
   "GET /agenda": ["tasks:read"],
+  "POST /webhooks": ["webhooks:write"],
+  "GET /webhooks": ["webhooks:read"],
+  "GET /webhooks/:id": ["webhooks:read"],
+  "PATCH /webhooks/:id": ["webhooks:write"],
+  "DELETE /webhooks/:id": ["webhooks:write"],
+  "POST /webhooks/:id/rotate-secret": ["webhooks:write"],
+  "POST /webhooks/:id/ping": ["webhooks:write"],
+  "GET /webhooks/:id/deliveries": ["webhooks:read"],
+  "POST /webhooks/:id/deliveries/:delivery_id/retry": ["webhooks:write"],
   "POST /mcp": ["tasks:read"],
   "GET /mcp": ["tasks:read"],
   "DELETE /mcp": ["tasks:read"],

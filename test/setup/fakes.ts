@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type GatewayCall, type GatewayConfig, openclawGateway, type ScriptedRun } from "./openclaw-gateway.ts";
+import { stringHeaders, verdicts } from "./webhook-receiver.ts";
 
 /** The credentials the fakes accept; anything else gets the provider's 401. */
 export const FAKE_TOKENS = {
@@ -22,6 +23,8 @@ export interface Received {
   at: string;
   /** The gateway only: the run this call started or replayed, and its replay key. */
   gateway?: GatewayCall;
+  /** The webhook receiver only: the request's headers, raw body, and whether each verifier accepts it. */
+  webhook?: { headers: Record<string, string>; raw: string; verified: { standard: boolean; openclaw: boolean } };
 }
 
 /**
@@ -263,6 +266,47 @@ async function startGateway(config: GatewayConfig, latencyMs: number) {
   return listen(server);
 }
 
+/**
+ * A webhook receiver (webhook-receiver.ts): `POST /r/<name>` is receiver `<name>`, answering 200
+ * unless scripted. Besides the controls above it takes `POST /__control/secret` `{ to, secret }`: the
+ * secret receiver `to` verifies with, as its operator would configure it.
+ */
+async function startWebhookReceiver(latencyMs: number) {
+  const control = controls<ScriptedReply>();
+  const secrets = new Map<string, string>();
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const raw = await readRaw(req);
+    const method = req.method ?? "GET";
+    const body = method === "POST" ? parseJson(raw) : undefined;
+    if (control.handle(url, method, body, res)) return;
+    if (url.pathname === "/__control/secret" && method === "POST") {
+      secrets.set(body.to, body.secret);
+      return send(res, { status: 204 });
+    }
+    const match = /^\/r\/([^/]+)$/.exec(url.pathname);
+    if (!match?.[1] || method !== "POST") return send(res, { status: 404, body: { error: "no such receiver" } });
+    const to = match[1];
+    control.record({
+      to,
+      path: url.pathname,
+      body,
+      at: new Date().toISOString(),
+      webhook: {
+        headers: stringHeaders(req.headers),
+        raw: raw.toString("utf8"),
+        verified: verdicts(secrets.get(to), req.headers, raw),
+      },
+    });
+    const scripted = control.take(to);
+    const delayMs = scripted?.delayMs ?? latencyMs;
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (scripted?.drop) return req.socket.destroy();
+    send(res, scripted ?? { status: 200, body: { ok: true } });
+  });
+  return listen(server);
+}
+
 /** The gateway as its docs' defaults have it: `hooks.allowRequestSessionKey: false`, no prefix list. */
 export const GATEWAY_DEFAULTS: GatewayConfig = {
   token: FAKE_TOKENS.openclaw,
@@ -279,7 +323,7 @@ export const GATEWAY_WITH_SESSION_KEYS: GatewayConfig = {
   allowedSessionKeyPrefixes: ["openclaw-sync:"],
 };
 
-type Fakes = { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string };
+type Fakes = { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string; webhooks: string };
 
 export interface FakeProviders {
   /**
@@ -303,16 +347,18 @@ export async function startFakeProviders(options: { latencyMs?: number } = {}): 
     startFake("whatsapp", latency),
     startGateway(GATEWAY_DEFAULTS, latency),
     startGateway(GATEWAY_WITH_SESSION_KEYS, latency),
+    startWebhookReceiver(latency),
   ]);
-  const [telegram, whatsapp, openclaw, openclawSessionKeys] = fakes.map((f) => f.url) as [
+  const [telegram, whatsapp, openclaw, openclawSessionKeys, webhooks] = fakes.map((f) => f.url) as [
+    string,
     string,
     string,
     string,
     string,
   ];
   return {
-    urls: { telegram, whatsapp: `${whatsapp}/${GRAPH_VERSION}`, openclaw, openclawSessionKeys },
-    control: { telegram, whatsapp, openclaw, openclawSessionKeys },
+    urls: { telegram, whatsapp: `${whatsapp}/${GRAPH_VERSION}`, openclaw, openclawSessionKeys, webhooks },
+    control: { telegram, whatsapp, openclaw, openclawSessionKeys, webhooks },
     async stop() {
       await Promise.all(fakes.map((f) => f.stop()));
     },

@@ -8,7 +8,12 @@ import { type Problem, problem } from "../http/problem";
 import { invalidInput } from "../http/validation";
 import { assertScope } from "../middleware/auth";
 import { sha256Hex } from "../services/api-keys";
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "../services/idempotency";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  withholdFields,
+} from "../services/idempotency";
 import { IdempotencyKeyArgument, isWriteTool, type ToolContext, type ToolDefinition } from "./tool";
 
 type Arguments = Record<string, unknown>;
@@ -67,7 +72,12 @@ export async function callTool(
       outcome("ok");
       return success(data);
     }
-    const result = await runOnce(c, context, { key, request: `tool ${tool.name}\n${JSON.stringify(input)}`, run });
+    const result = await runOnce(c, context, {
+      key,
+      request: `tool ${tool.name}\n${JSON.stringify(input)}`,
+      run,
+      withhold: tool.withholdOnReplay,
+    });
     outcome(result._meta?.idempotent_replayed ? "replayed" : result.isError ? "error" : "ok");
     return result;
   } catch (err) {
@@ -86,7 +96,7 @@ export async function callTool(
 async function runOnce(
   c: Context<HonoEnv>,
   { store, principal }: ToolContext,
-  call: { key: string; request: string; run: () => Promise<unknown> },
+  call: { key: string; request: string; run: () => Promise<unknown>; withhold?: Record<string, string> },
 ): Promise<CallToolResult> {
   const slot = { owner: principal.id, key: call.key };
   const claim = await claimIdempotencyKey(store, { ...slot, requestHash: await sha256Hex(call.request) });
@@ -107,7 +117,11 @@ async function runOnce(
     const data = await call.run();
     await completeIdempotencyKey(store, {
       ...slot,
-      response: { status: 200, headers: {}, body: JSON.stringify(data) },
+      response: {
+        status: 200,
+        headers: {},
+        body: call.withhold ? withholdFields(JSON.stringify(data), call.withhold) : JSON.stringify(data),
+      },
     });
     return success(data);
   } catch (err) {

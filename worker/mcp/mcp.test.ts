@@ -21,6 +21,8 @@ const TOOLS = [
   "snooze_reminder",
   "delete_reminder",
   "agenda",
+  "list_webhooks",
+  "create_webhook",
 ];
 
 let admin: Client;
@@ -39,7 +41,7 @@ describe("MCP: connecting", () => {
     const { tools } = await admin.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());
     for (const tool of tools) {
-      expect(tool.description, tool.name).toMatch(/Needs the API key scope '(tasks|reminders):(read|write)'/);
+      expect(tool.description, tool.name).toMatch(/Needs the API key scope '(tasks|reminders|webhooks):(read|write)'/);
       expect(tool.inputSchema.type, tool.name).toBe("object");
       // MCP requires an object schema for structured results.
       expect(tool.outputSchema?.type, tool.name).toBe("object");
@@ -57,6 +59,7 @@ describe("MCP: connecting", () => {
         "complete_task",
         "create_reminder",
         "create_task",
+        "create_webhook",
         "delete_reminder",
         "delete_task",
         "move_reminder",
@@ -349,6 +352,23 @@ describe("MCP: idempotency_key on write tools, with the REST Idempotency-Key's s
     expect(retry.structuredContent).toEqual(first.structuredContent);
     expect(retry._meta?.idempotent_replayed).toBe(true);
     expect(await sql`select id from tasks where title = ${title}`).toHaveLength(1);
+  });
+
+  it("never stores a shown-once secret: a replayed create_webhook has none", async () => {
+    const key = crypto.randomUUID();
+    const args = { url: "https://hooks.example.com/mcp-replay", events: ["*"], enabled: false, idempotency_key: key };
+    const first = await callToolOk(admin, "create_webhook", args);
+    const retry = await callTool(admin, "create_webhook", args);
+    expect(first.secret).toMatch(/^whsec_/);
+    expect(retry._meta?.idempotent_replayed).toBe(true);
+    expect((retry.structuredContent as any).id).toBe(first.id);
+    expect((retry.structuredContent as any).secret).toBeNull();
+    const stored = await sql`select response_body from idempotency_keys where key = ${key}`;
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain(first.secret.slice(6));
+    const listed = await callToolOk(admin, "list_webhooks");
+    expect(listed.items.some((w: { id: string }) => w.id === first.id)).toBe(true);
+    await call("DELETE", `/webhooks/${first.id}`);
   });
 
   it("refuses the same key with other arguments (422), and keeps it apart from a call without a key", async () => {

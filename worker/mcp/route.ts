@@ -3,6 +3,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import type { HonoEnv } from "../env";
 import { empty, json, problems } from "../http/openapi";
 import { scoped } from "../middleware/auth";
+import { settingsOf } from "../settings";
 import { IDLE_STREAM_SECONDS, idleEventStream } from "./idle-stream";
 import { readMcpMessage } from "./message";
 import { createMcpServer } from "./server";
@@ -42,7 +43,11 @@ export const mcpRoutes = new OpenAPIHono<HonoEnv>()
         sessionIdGenerator: undefined,
         enableJsonResponse: true,
       });
-      await createMcpServer(c, { store: c.var.store, principal: c.var.principal }).connect(transport);
+      await createMcpServer(c, {
+        store: c.var.store,
+        principal: c.var.principal,
+        webhooks: settingsOf(c.env).webhooks,
+      }).connect(transport);
       return transport.handleRequest(c.req.raw, message);
     },
   )

@@ -10,8 +10,9 @@ import { describeTool, TIME_RULE, type ToolContext } from "./tool";
 import { agendaTool } from "./tools/agenda";
 import { reminderTools } from "./tools/reminders";
 import { taskTools } from "./tools/tasks";
+import { webhookTools } from "./tools/webhooks";
 
-export const TOOLS = [...taskTools, ...reminderTools, agendaTool];
+export const TOOLS = [...taskTools, ...reminderTools, agendaTool, ...webhookTools];
 const byName = new Map(TOOLS.map((tool) => [tool.name, tool]));
 // The list is constant and costs milliseconds of CPU to build (JSON Schema from zod): once per isolate.
 let toolList: Tool[] | undefined;

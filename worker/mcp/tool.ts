@@ -3,12 +3,14 @@ import type { Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { ApiScope } from "../db/schema";
 import type { Principal } from "../services/api-keys";
 import type { Store } from "../services/store";
+import type { WebhookSettings } from "../settings";
 import { toolJsonSchema } from "./json-schema";
 
-/** What a tool runs with: the services' store and who the caller is. */
+/** What a tool runs with: the services' store, who the caller is, and the settings a service takes. */
 export interface ToolContext {
   store: Store;
   principal: Principal;
+  webhooks: WebhookSettings;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType, O extends z.Zod
   arguments?: Record<string, string>;
   /** `readOnlyHint: false` makes it a write tool, which takes an `idempotency_key`. */
   annotations: Omit<ToolAnnotations, "title">;
+  /** Result fields never stored for an idempotent replay (a secret), each with why; as REST's `withholdOnReplay`. */
+  withholdOnReplay?: Record<string, string>;
   run(context: ToolContext, args: z.output<S>): Promise<z.output<O>>;
 }
 

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { log } from "../http/log";
 import { settingsOf } from "../settings";
+import { deliverWebhooks } from "../webhooks/run";
 import { beginUnitOfWork } from "../work/unit-of-work";
 import { nextDueAt } from "./next-due";
 import { scanDueReminders } from "./scheduled";
@@ -31,12 +32,15 @@ export class ReminderClock extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     if (!this.isOn()) return;
     try {
-      await scanDueReminders(this.env, new Date(), { trigger: "alarm" }, { nudgeClock: false });
+      await scanDueReminders(this.env, new Date(), { trigger: "alarm" }, { nudgeClock: false, nudgeWebhooks: false });
     } finally {
       // Always re-arm, even after a throw: the next due time is in the database whatever happened.
       // A run stopped by its budget leaves reminders due now, so the clock fires again at once.
       const next = await this.nextDue();
       if (next !== undefined) await this.setEarlier(next);
+      // What the scan recorded (reminder.delivered, .failed, .missed) goes to subscribers after the
+      // re-arm, so a slow receiver never delays the next reminder.
+      this.ctx.waitUntil(deliverWebhooks(this.env));
     }
   }
 

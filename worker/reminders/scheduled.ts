@@ -1,6 +1,7 @@
 import type { ReminderNoticeEvent } from "../../party/protocol";
 import { errorFields, log } from "../http/log";
 import { settingsOf } from "../settings";
+import { webhookChannel } from "../webhooks/due";
 import { beginUnitOfWork, type UnitOfWorkOptions, type WorkEnv } from "../work/unit-of-work";
 import { createChannels } from "./channels";
 import { roomFromEnv } from "./channels/ui";
@@ -30,10 +31,15 @@ export async function scanDueReminders(
   const room = roomFromEnv(env);
   const notices: ReminderNoticeEvent[] = [];
   try {
-    const report: ScanReport = await runScan(work.store, config, createChannels(config, room), {
-      dueBy,
-      onNotice: (notice) => notices.push(notice),
-    });
+    const report: ScanReport = await runScan(
+      work.store,
+      config,
+      createChannels(config, room, webhookChannel(work.store, settingsOf(env).webhooks)),
+      {
+        dueBy,
+        onNotice: (notice) => notices.push(notice),
+      },
+    );
     log(undefined, "info", "reminder scan", { ...trigger, ...report });
     return report;
   } catch (err) {

@@ -146,6 +146,18 @@ describe("pruneChanges", () => {
     expect(await sql`select 1 from changes where seq = any(${list}::bigint[])`).toHaveLength(0);
   });
 
+  it("keeps, whatever its age, what comes after keepAfter (an enabled webhook's cursor)", async () => {
+    const s1 = await taskChange("old, sent");
+    const s2 = await taskChange("old, not yet sent");
+    const list = `{${s1},${s2}}`;
+    await sql`update changes set at = now() - interval '200 hours' where seq = any(${list}::bigint[])`;
+    const result = await pruneChanges(store, { retentionHours: 168, keepAfter: s1 });
+    expect(result.pruned_through).toBe(s1);
+    const left = await sql<{ seq: string }[]>`select seq from changes where seq = any(${list}::bigint[])`;
+    expect(left.map((r) => Number(r.seq))).toEqual([s2]);
+    await pruneChanges(store, { retentionHours: 168 });
+  });
+
   it("refuses a negative retention", async () => {
     await expect(pruneChanges(store, { retentionHours: -1 })).rejects.toThrow(RangeError);
   });

@@ -98,7 +98,16 @@ export async function changesOfTransactions(store: Store, { txids }: { txids: re
  */
 export async function pruneChanges(
   store: Store,
-  { retentionHours, batchSize = 10_000 }: { retentionHours: number; batchSize?: number },
+  {
+    retentionHours,
+    batchSize = 10_000,
+    keepAfter,
+  }: {
+    retentionHours: number;
+    batchSize?: number;
+    /** Keep every change after this seq, whatever its age (what an enabled webhook has yet to send). */
+    keepAfter?: number;
+  },
 ) {
   if (!Number.isFinite(retentionHours) || retentionHours < 0) {
     throw new RangeError(`retentionHours must be a non-negative number, not ${retentionHours}.`);
@@ -113,6 +122,7 @@ export async function pruneChanges(
         select max(seq) as seq from (
           select ${changes.seq} as seq from ${changes}
           where ${changes.at} < now() - make_interval(hours => ${retentionHours})
+            and (${keepAfter ?? null}::bigint is null or ${changes.seq} <= ${keepAfter ?? null}::bigint)
           order by ${changes.at} limit ${batchSize}
         ) expired
       ),

@@ -19,6 +19,11 @@ const RULES: Record<Channel, { pattern: RegExp; message: string } | undefined> =
   },
   // The dashboard room has no addressee: every connected dashboard sees the reminder.
   ui: undefined,
+  // One webhook subscription's id, or none: every subscription listening to reminder.due.
+  webhook: {
+    pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    message: "must be a webhook subscription id (a UUID), or null for every subscription to reminder.due",
+  },
 };
 
 /** Why `recipient` cannot address `channel`, or undefined when it can (null means the channel's default). */

@@ -40,6 +40,19 @@ export interface RetentionSettings {
   changesHours: number;
 }
 
+export interface WebhookSettings {
+  /** Key material the subscription secrets are sealed with: WEBHOOK_SECRETS_KEY, else ADMIN_TOKEN. */
+  secretsKey?: string;
+  /** Whether `http:` URLs to localhost or 127.0.0.1 are allowed (development only). */
+  allowHttp: boolean;
+  /** Longest wait for one receiver's answer. */
+  timeoutMs: number;
+  /** Consecutive failures of one event after which the subscription is disabled (about a day of retries). */
+  maxFailures: number;
+  /** Days of delivery log kept. */
+  logDays: number;
+}
+
 /** Every setting of the Worker, parsed and checked once per isolate. */
 export interface Settings {
   readonly logLevel: LogLevel;
@@ -50,6 +63,7 @@ export interface Settings {
   readonly realtime: RealtimeSettings;
   readonly retention: RetentionSettings;
   readonly scan: ScanConfig;
+  readonly webhooks: WebhookSettings;
 }
 
 /** A section of the settings: its variables' schema and what it makes of them. */
@@ -102,6 +116,24 @@ const SECTIONS = {
     (v): RetentionSettings => ({ changesHours: v.CHANGES_RETENTION_HOURS }),
   ),
   scan: { read: readScanConfig },
+  webhooks: section(
+    "webhooks",
+    z.object({
+      WEBHOOK_SECRETS_KEY: optional,
+      ADMIN_TOKEN: optional,
+      WEBHOOKS_ALLOW_HTTP: oneOf(["true", "false"], "false"),
+      WEBHOOK_TIMEOUT_MS: count(10_000, 100, 30_000),
+      WEBHOOK_MAX_FAILURES: count(14, 1, 100),
+      WEBHOOK_LOG_DAYS: count(7, 1, 90),
+    }),
+    (v): WebhookSettings => ({
+      secretsKey: v.WEBHOOK_SECRETS_KEY ?? v.ADMIN_TOKEN,
+      allowHttp: v.WEBHOOKS_ALLOW_HTTP === "true",
+      timeoutMs: v.WEBHOOK_TIMEOUT_MS,
+      maxFailures: v.WEBHOOK_MAX_FAILURES,
+      logDays: v.WEBHOOK_LOG_DAYS,
+    }),
+  ),
 } satisfies { [K in keyof Settings]: { read(env: object): Settings[K] } };
 
 const cache = new WeakMap<object, Settings>();

@@ -1,7 +1,15 @@
 import { pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz } from "./columns";
 
-export const API_SCOPES = ["tasks:read", "tasks:write", "reminders:read", "reminders:write", "admin"] as const;
+export const API_SCOPES = [
+  "tasks:read",
+  "tasks:write",
+  "reminders:read",
+  "reminders:write",
+  "webhooks:read",
+  "webhooks:write",
+  "admin",
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** Keys are stored only as SHA-256 hashes; the key itself is shown once, when it is created. */

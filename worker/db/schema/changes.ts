@@ -16,6 +16,11 @@ export const changes = pgTable(
     op: text("op", { enum: ["created", "updated", "deleted", "delivered"] }).notNull(),
     entity_id: uuid("entity_id").notNull(),
     data: jsonb("data").notNull(),
+    /**
+     * The webhook event type (`task.completed`, `reminder.failed`, …), told apart by the trigger, which
+     * alone sees the row before and after. Null on changes recorded before webhooks existed.
+     */
+    event: text("event"),
     at: timestamptz("at").notNull().defaultNow(),
     txid: xid8("txid").notNull().default(sql`pg_current_xact_id()`),
   },

@@ -5,3 +5,4 @@ export * from "./idempotency";
 export * from "./reminders";
 export * from "./task-completions";
 export * from "./tasks";
+export * from "./webhooks";

@@ -12,7 +12,11 @@ export type Channels = Record<ReminderRow["channel"], Channel>;
  * The adapter for each reminder channel under this configuration. With the OpenClaw gateway
  * configured, chat reminders go through the user's agent instead of straight to the provider.
  */
-export function createChannels(config: ScanConfig, room?: () => Promise<ReminderRoom>): Channels {
+export function createChannels(
+  config: ScanConfig,
+  room?: () => Promise<ReminderRoom>,
+  webhook: Channel = notConfigured("this scan has no webhook subscriptions to deliver to"),
+): Channels {
   const { telegram, whatsapp, openclaw, defaultRecipients: to, providerTimeoutMs } = config;
   return {
     telegram: openclaw
@@ -28,5 +32,6 @@ export function createChannels(config: ScanConfig, room?: () => Promise<Reminder
             "set WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID, or OPENCLAW_HOOKS_URL and OPENCLAW_HOOKS_TOKEN",
           ),
     ui: room ? uiChannel(room) : notConfigured("this Worker has no realtime room (Durable Object binding MAIN)"),
+    webhook,
   };
 }
