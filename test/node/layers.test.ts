@@ -15,6 +15,8 @@ const FLOORS: string[][] = [
   ["http"],
   ["realtime", "party/sync-room.ts"],
   ["work"],
+  // Outbound webhooks: read the change log through a unit of work; the floors above start them.
+  ["webhooks"],
   ["middleware", "reminders", "integrations"],
   // Each resource's request schemas and response views: the one set that both faces use.
   ["routes/*/{schemas,view}.ts"],

@@ -6,6 +6,7 @@ import { type ApiClient, createApiClient } from "../../client/api";
 import { migrateDatabase } from "../../scripts/lib/migrate";
 import { type RunningDatabase, startTestDatabase } from "../../scripts/lib/postgres";
 import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler.ts";
+import type { ApiScope } from "../../worker/db/schema";
 import { callTool, callToolOk, connectMcp, toolText } from "../mcp";
 
 const ADMIN = "e2e-admin-token";
@@ -14,7 +15,7 @@ let worker: RunningWorker;
 let admin: ApiClient;
 
 /** Issues a key through the typed client, as an operator would over HTTP. */
-async function issueKey(name: string, scopes: ("tasks:read" | "tasks:write" | "reminders:read" | "reminders:write")[]) {
+async function issueKey(name: string, scopes: ApiScope[]) {
   const res = await admin["api-keys"].$post({ json: { name, scopes } });
   if (res.status !== 201) throw new Error(`could not create key: ${res.status}`);
   const { key } = await res.json();
@@ -40,7 +41,14 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
   let rest: ApiClient;
 
   beforeAll(async () => {
-    agentKey = await issueKey("openclaw", ["tasks:read", "tasks:write", "reminders:read", "reminders:write"]);
+    agentKey = await issueKey("openclaw", [
+      "tasks:read",
+      "tasks:write",
+      "reminders:read",
+      "reminders:write",
+      "webhooks:read",
+      "webhooks:write",
+    ]);
     agent = await connectMcp(`${worker.url}/mcp`, `Bearer ${agentKey}`);
     rest = createApiClient(worker.url, agentKey);
   });
@@ -61,6 +69,8 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
         "get_task",
         "list_reminders",
         "list_tasks",
+        "list_webhooks",
+        "create_webhook",
         "move_reminder",
         "snooze_reminder",
         "update_task",
@@ -162,6 +172,13 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
     await call("complete_task", { id: task.id });
     await call("delete_reminder", { id: reminder.id });
     await call("delete_task", { id: task.id });
+    const hook = await call("create_webhook", {
+      url: "https://hooks.example.com/schema",
+      events: ["*"],
+      enabled: false,
+    });
+    expect(hook.secret).toMatch(/^whsec_/);
+    await call("list_webhooks", {});
     expect([...checked].sort()).toEqual(tools.map((t) => t.name).sort());
 
     // The schemas are not vacuous: a task without its id, or a page of something else, fails.

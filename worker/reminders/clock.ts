@@ -32,7 +32,12 @@ export class ReminderClock extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     if (!this.isOn()) return;
     try {
-      await scanDueReminders(this.env, new Date(), { trigger: "alarm" }, { nudgeClock: false, nudgeWebhooks: false });
+      await scanDueReminders(
+        this.env,
+        new Date(),
+        { trigger: "alarm" },
+        { nudgeClock: false, afterChanges: undefined },
+      );
     } finally {
       // Always re-arm, even after a throw: the next due time is in the database whatever happened.
       // A run stopped by its budget leaves reminders due now, so the clock fires again at once.

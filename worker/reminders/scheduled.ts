@@ -1,10 +1,11 @@
 import type { ReminderNoticeEvent } from "../../party/protocol";
 import { errorFields, log } from "../http/log";
 import { settingsOf } from "../settings";
-import { webhookChannel } from "../webhooks/due";
+import { nudgeWebhooks } from "../webhooks/announce";
 import { beginUnitOfWork, type UnitOfWorkOptions, type WorkEnv } from "../work/unit-of-work";
 import { createChannels } from "./channels";
 import { roomFromEnv } from "./channels/ui";
+import { webhookChannel } from "./channels/webhook";
 import { announceNotices } from "./notices";
 import { runScan, type ScanReport } from "./scan";
 
@@ -27,7 +28,8 @@ export async function scanDueReminders(
     log(undefined, "error", "reminder scan not run", { ...trigger, error: (err as Error).message });
     return undefined;
   }
-  const work = beginUnitOfWork(env, options);
+  // What the scan records (reminder.delivered, .failed, .missed) goes to webhook subscribers after it.
+  const work = beginUnitOfWork(env, { afterChanges: nudgeWebhooks(env), ...options });
   const room = roomFromEnv(env);
   const notices: ReminderNoticeEvent[] = [];
   try {

@@ -1,8 +1,8 @@
 import type { RoomEvent } from "../../party/protocol";
 import { log } from "../http/log";
-import { roomFromEnv } from "../reminders/channels/ui";
+import { workspaceRoom } from "../realtime/room";
 import type { Store } from "../services/store";
-import type { settingsOf } from "../settings";
+import { settingsOf, type WebhookSettings } from "../settings";
 import type { WorkEnv } from "../work/unit-of-work";
 import { runWebhookDeliveries, type WebhookRunOptions, type WebhookRunReport } from "./engine";
 
@@ -28,7 +28,7 @@ export function subscriptionsChanged() {
 export async function deliverAndAnnounce(
   env: Pick<WorkEnv, "MAIN">,
   store: Store,
-  settings: ReturnType<typeof settingsOf>["webhooks"],
+  settings: WebhookSettings,
   options: WebhookRunOptions & { fromWrite?: boolean } = {},
 ): Promise<WebhookRunReport | undefined> {
   if (options.fromWrite && none && none.until > Date.now()) return undefined;
@@ -39,10 +39,9 @@ export async function deliverAndAnnounce(
     const { disabledNow, ...counts } = report;
     log(undefined, "info", "webhook deliveries", counts);
   }
-  const room = roomFromEnv(env);
-  if (room && report.disabledNow.length > 0) {
+  if (env.MAIN && report.disabledNow.length > 0) {
     try {
-      const target = await room();
+      const target = await workspaceRoom({ MAIN: env.MAIN });
       await Promise.all(
         report.disabledNow.map((d) =>
           target.notify({
@@ -57,3 +56,11 @@ export async function deliverAndAnnounce(
   }
   return report;
 }
+
+/**
+ * A unit of work's `afterChanges` for writes: what just committed goes out to subscribers now,
+ * after the room heard of it; the cron delivers whatever this misses. The budget leaves room in
+ * the request's waitUntil (30 s).
+ */
+export const nudgeWebhooks = (env: WorkEnv) => (store: Store) =>
+  deliverAndAnnounce(env, store, settingsOf(env).webhooks, { fromWrite: true, budgetMs: 10_000 });

@@ -4,7 +4,7 @@ import { call, database, testStore } from "../../test/helpers";
 import { received, scan, scanConfig, script, seedReminders, seedTask } from "../../test/reminders";
 import { cleanup, eventsAbout, eventually, subscribe, webhookSettings } from "../../test/webhooks";
 import { createChannels } from "../reminders/channels";
-import { webhookChannel } from "./due";
+import { webhookChannel } from "../reminders/channels/webhook";
 import { runWebhookDeliveries } from "./engine";
 import { deliverWebhooks } from "./run";
 
@@ -18,14 +18,17 @@ async function runNow(id: string, settings = webhookSettings()) {
 }
 
 /**
- * Runs `write` while the subscriptions are off, so no write's own nudge (this test's or another
- * file's) sends their events before the test has set up what it measures; then turns them on.
+ * Runs `write` (which makes a task) while the subscriptions are off, then starts them just before
+ * that task's first change and turns them on: every other file writes to this database too, and
+ * without this their events would come first and use up the replies a test scripted.
  */
-async function heldOff<T>(ids: string[], write: () => Promise<T>): Promise<T> {
+async function heldOff(ids: string[], write: () => Promise<{ id: string }>) {
   await sql`update webhook_subscriptions set enabled = false where id in ${sql(ids)}`;
-  const result = await write();
-  await sql`update webhook_subscriptions set enabled = true, next_attempt_at = now() where id in ${sql(ids)}`;
-  return result;
+  const task = await write();
+  await sql`update webhook_subscriptions set enabled = true, next_attempt_at = now(),
+      cursor_seq = (select min(seq) - 1 from changes where entity_id = ${task.id})
+    where id in ${sql(ids)}`;
+  return task;
 }
 
 const newTask = async (title = `Webhook ${crypto.randomUUID()}`) => {
@@ -76,9 +79,9 @@ describe("events from the change log", () => {
 
 describe("retries", () => {
   it("503 three times then 200: four attempts with the same webhook-id, and the cursor moves once", async () => {
-    const sub = await subscribe(["task.created"]);
+    const sub = await subscribe(["task.created"], { enabled: false });
     await script("webhooks", sub.name, [{ status: 503 }, { status: 503 }, { status: 503 }]);
-    const task = await newTask();
+    const task = await heldOff([sub.id], newTask);
     const got = await eventually(
       async () => {
         await runNow(sub.id);
@@ -103,7 +106,7 @@ describe("retries", () => {
   });
 
   it("backs off after a failure: the next run before the delay sends nothing", async () => {
-    const sub = await subscribe(["task.created"]);
+    const sub = await subscribe(["task.created"], { enabled: false });
     await script("webhooks", sub.name, [{ status: 500 }]);
     const task = await heldOff([sub.id], newTask);
     await eventually(
@@ -144,9 +147,9 @@ describe("retries", () => {
   });
 
   it("a receiver that always fails is disabled after the maximum, and says why", async () => {
-    const sub = await subscribe(["task.created"]);
+    const sub = await subscribe(["task.created"], { enabled: false });
     await script("webhooks", sub.name, Array(10).fill({ status: 500 }));
-    await newTask();
+    await heldOff([sub.id], newTask);
     const settings = { ...webhookSettings(), maxFailures: 3 };
     let disabledNow: { id: string; reason: string }[] = [];
     for (let i = 0; i < 10 && disabledNow.length === 0; i++) disabledNow = (await runNow(sub.id, settings)).disabledNow;
@@ -160,9 +163,9 @@ describe("retries", () => {
   });
 
   it("410 Gone disables at once", async () => {
-    const sub = await subscribe(["task.created"]);
+    const sub = await subscribe(["task.created"], { enabled: false });
     await script("webhooks", sub.name, [{ status: 410 }]);
-    await newTask();
+    await heldOff([sub.id], newTask);
     const got = await eventually(
       async () => {
         await runNow(sub.id);
@@ -175,8 +178,8 @@ describe("retries", () => {
 
   /** Two fresh subscriptions, held off from any nudge while the task is written, then run together. */
   async function runTwo(events: string[], slowReply: object, settings = webhookSettings()) {
-    const slow = await subscribe(events);
-    const fast = await subscribe(events);
+    const slow = await subscribe(events, { enabled: false });
+    const fast = await subscribe(events, { enabled: false });
     await script("webhooks", slow.name, [slowReply]);
     const both = [slow.id, fast.id];
     const task = await heldOff(both, newTask);
@@ -186,7 +189,8 @@ describe("retries", () => {
       async () => {
         await runWebhookDeliveries(testStore(), settings, { only: both });
         return sql<Log[]>`
-          select subscription_id, outcome, error, created_at from webhook_deliveries where subscription_id in ${sql(both)}`;
+          select subscription_id, outcome, error, created_at from webhook_deliveries
+          where subscription_id in ${sql(both)} and payload::jsonb -> 'data' ->> 'id' = ${task.id}`;
       },
       (rows) => rows.length >= 2,
     );
@@ -208,9 +212,10 @@ describe("retries", () => {
   });
 
   it("a receiver slower than the timeout is a failed attempt, retried later", async () => {
+    // Slower than any run's timeout (this one's 1 s, a nudge's default 10 s), whichever claims it.
     const { slow, fast } = await runTwo(
       ["task.created"],
-      { status: 200, delayMs: 3_000 },
+      { status: 200, delayMs: 12_000 },
       {
         ...webhookSettings(),
         timeoutMs: 1_000,

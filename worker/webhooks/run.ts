@@ -15,7 +15,7 @@ export async function deliverWebhooks(
   let work: ReturnType<typeof beginUnitOfWork> | undefined;
   try {
     const settings = settingsOf(env).webhooks;
-    work = beginUnitOfWork(env, { nudgeClock: false, nudgeWebhooks: false });
+    work = beginUnitOfWork(env, { nudgeClock: false });
     return await deliverAndAnnounce(env, work.store, settings, options);
   } catch (err) {
     log(undefined, "error", "webhook deliveries failed", errorFields(err));

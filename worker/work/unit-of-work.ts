@@ -6,7 +6,6 @@ import { broadcastChanges } from "../realtime/publish";
 import { changesOfTransactions } from "../services/changes";
 import type { Store } from "../services/store";
 import { settingsOf } from "../settings";
-import { deliverAndAnnounce } from "../webhooks/announce";
 import { earliestArmed, nudgeClock } from "./clock-nudge";
 
 /** What a unit of work needs from the environment: the database and, when bound, the room and the clock. */
@@ -15,8 +14,11 @@ export type WorkEnv = Pick<Env, "HYPERDRIVE"> & Partial<Pick<Env, "MAIN" | "CLOC
 export interface UnitOfWorkOptions {
   /** Whether to tell the reminder clock about reminders armed here; the clock's own runs need not. */
   nudgeClock?: boolean;
-  /** Whether to run webhook deliveries for what committed here; the engine's own runs need not. */
-  nudgeWebhooks?: boolean;
+  /**
+   * Runs once what committed here was published (webhook deliveries, passed in by the floors above,
+   * so this one needs no webhook code); never blocks the response, failures are logged.
+   */
+  afterChanges?: (store: Store) => Promise<unknown>;
 }
 
 /**
@@ -44,10 +46,9 @@ export function beginUnitOfWork(env: WorkEnv, options: UnitOfWorkOptions = {}): 
   const committed: string[] = [];
   const store: Store = { db, time: settings.time, onCommitted: (txid) => committed.push(txid) };
   const wantsClock = (options.nudgeClock ?? true) && clockIsOn(env);
-  const wantsWebhooks = options.nudgeWebhooks ?? true;
   const publishCommitted = async () => {
     const txids = committed.splice(0);
-    if (txids.length === 0 || (!env.MAIN && !wantsClock && !wantsWebhooks)) return;
+    if (txids.length === 0 || (!env.MAIN && !wantsClock && !options.afterChanges)) return;
     let changes: Change[];
     try {
       // One read serves both: the room's broadcast and the clock's next time.
@@ -64,15 +65,12 @@ export function beginUnitOfWork(env: WorkEnv, options: UnitOfWorkOptions = {}): 
       env.MAIN ? broadcastChanges({ MAIN: env.MAIN }, changes) : undefined,
       armed !== undefined ? nudgeClock(env, armed) : undefined,
     ]);
-    if (wantsWebhooks && changes.length > 0) await nudgeWebhooks();
-  };
-  // The changes just committed go out to subscribers now, after the room heard of them; the cron
-  // delivers whatever this misses. The budget leaves room in the request's waitUntil (30 s).
-  const nudgeWebhooks = async () => {
-    try {
-      await deliverAndAnnounce(env, store, settings.webhooks, { fromWrite: true, budgetMs: 10_000 });
-    } catch (err) {
-      log(undefined, "warn", "webhook deliveries after a write failed; the cron retries", { error: String(err) });
+    if (options.afterChanges && changes.length > 0) {
+      try {
+        await options.afterChanges(store);
+      } catch (err) {
+        log(undefined, "warn", "work after the commit failed; the cron retries", { error: String(err) });
+      }
     }
   };
   return { store, publishCommitted, close, end: () => publishCommitted().finally(close) };

@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
-import { webhookDeliveries, webhookSubscriptions } from "../db/schema";
-import { accepted, type Channel, permanent, transient } from "../reminders/channels/channel";
-import type { DueReminder } from "../reminders/claim";
-import type { Store } from "../services/store";
-import { reminderView, taskView } from "../services/views";
-import type { WebhookSettings } from "../settings";
-import type { WebhookEvent } from "./events";
-import { unseal } from "./secret-box";
-import { sendEvent } from "./send";
+import { webhookDeliveries, webhookSubscriptions } from "../../db/schema";
+import type { Store } from "../../services/store";
+import { reminderView, taskView } from "../../services/views";
+import type { WebhookSettings } from "../../settings";
+import type { WebhookEvent } from "../../webhooks/events";
+import { unseal } from "../../webhooks/secret-box";
+import { sendEvent } from "../../webhooks/send";
+import type { DueReminder } from "../claim";
+import { accepted, type Channel, permanent, transient } from "./channel";
 
 /**
  * The `webhook` reminder channel: a due reminder goes out as a `reminder.due` event to the enabled
