@@ -39,6 +39,12 @@ export const forgetUnknownKeys = () => keyCache.forgetMisses();
 
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
 
+/**
+ * The shape of @cloudflare/workers-oauth-provider's access tokens, `userId:grantId:secret` (its
+ * storage-schema.md): only such a token costs an OAuth lookup.
+ */
+const looksLikeOAuthToken = (token: string) => /^[^:]+:[^:]+:[^:]+$/.test(token) && token.length <= 512;
+
 /** Compares digests rather than the secrets, so the comparison's time says nothing about the token. */
 async function isAdminToken(token: string, adminToken: string | undefined) {
   if (!adminToken) return false;
@@ -57,18 +63,48 @@ export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
   if (!token) {
     throw new UnauthenticatedError("The Authorization header must be `Bearer <key>`.", "invalid_request");
   }
-  const principal = (await isAdminToken(token, settingsOf(c.env).auth.adminToken))
-    ? ADMIN_PRINCIPAL
-    : await lookUpKey(c, token);
+  const principal =
+    (await principalOfSecret(c, token)) ??
+    // An OAuth access token is good for /mcp only (its audience); its module loads only when one comes.
+    (isMcpPath(c.req.path) && looksLikeOAuthToken(token)
+      ? await (await import("../oauth/access")).principalOfAccessToken(c, token)
+      : undefined);
   if (!principal) throw new UnauthenticatedError("This API key is unknown or has been revoked.", "invalid_token");
   c.set("principal", principal);
   await next();
 });
 
-async function lookUpKey(c: Parameters<typeof authenticate>[0], token: string) {
+type AuthContext = Parameters<typeof authenticate>[0];
+
+const isMcpPath = (path: string) => path === "/mcp" || path.startsWith("/mcp/");
+
+/** The caller an API key or the ADMIN_TOKEN stands for (the consent page asks for one of them too). */
+export async function principalOfSecret(c: AuthContext, secret: string): Promise<Principal | undefined> {
+  return (await isAdminToken(secret, settingsOf(c.env).auth.adminToken)) ? ADMIN_PRINCIPAL : lookUpKey(c, secret);
+}
+
+/**
+ * The live key with this hash, through the same cache as a bearer key: an OAuth grant re-checks its
+ * key on every request, so revoking the key ends the grant within CACHE_TTL_MS.
+ */
+export async function principalOfKeyHash(c: AuthContext, hash: string): Promise<Principal | undefined> {
+  return (await resolveKey(c, hash)).principal;
+}
+
+/** Whether `hash` (SHA-256, hex) is the current ADMIN_TOKEN's: an admin grant ends when the token changes. */
+export async function isAdminTokenHash(c: AuthContext, hash: string) {
+  const adminToken = settingsOf(c.env).auth.adminToken;
+  return !!adminToken && (await sha256Hex(adminToken)) === hash;
+}
+
+async function lookUpKey(c: AuthContext, token: string) {
   if (!looksLikeApiKey(token)) return undefined;
+  return (await resolveKey(c, await sha256Hex(token))).principal;
+}
+
+async function resolveKey(c: AuthContext, hash: string) {
   const now = Date.now();
-  const entry = await keyCache.resolve(await sha256Hex(token), (hash) => findActiveKey(c.var.store, { hash }), now);
+  const entry = await keyCache.resolve(hash, (hash) => findActiveKey(c.var.store, { hash }), now);
   const { principal } = entry;
   if (principal && now - entry.touchedAt > TOUCH_EVERY_MINUTES * 60_000) {
     entry.touchedAt = now;
@@ -76,7 +112,7 @@ async function lookUpKey(c: Parameters<typeof authenticate>[0], token: string) {
       touchApiKey(c.var.store, { id: principal.id, minutes: TOUCH_EVERY_MINUTES }).catch(() => {}),
     );
   }
-  return principal;
+  return entry;
 }
 
 /** Throws 403's domain error, naming the scope, unless `principal` holds `scope` (routes and MCP tools alike). */

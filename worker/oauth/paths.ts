@@ -1,0 +1,35 @@
+import { problem, problemAsResponse } from "../http/problem";
+import { requestIdFor } from "../http/request-id";
+
+/**
+ * Where OAuth 2.1 for MCP lives (worker/oauth/routes.ts, loaded only when one of these paths is
+ * asked for). Eager and tiny: the Worker's every other request pays nothing for OAuth.
+ */
+export const OAUTH_ENDPOINTS = { authorize: "/authorize", token: "/token", register: "/register" } as const;
+
+/** RFC 9728 §3: protected-resource metadata. Served here and at the path-aware `…/mcp` (§3.1). */
+export const PROTECTED_RESOURCE_METADATA = "/.well-known/oauth-protected-resource";
+/** RFC 8414 §3: authorization-server metadata, for an issuer that is the origin itself. */
+export const AUTHORIZATION_SERVER_METADATA = "/.well-known/oauth-authorization-server";
+
+const OAUTH_PATHS = new Set<string>([
+  ...Object.values(OAUTH_ENDPOINTS),
+  PROTECTED_RESOURCE_METADATA,
+  `${PROTECTED_RESOURCE_METADATA}/mcp`,
+  AUTHORIZATION_SERVER_METADATA,
+]);
+
+/** The MCP endpoint is the one protected resource; its tokens are good there only (RFC 8707 audience). */
+export const mcpResource = (origin: string) => `${origin}/mcp`;
+export const resourceMetadataUrl = (origin: string) => `${origin}${PROTECTED_RESOURCE_METADATA}`;
+
+export const isOAuthPath = (pathname: string) => OAUTH_PATHS.has(pathname);
+
+/** Any other `/.well-known/…` path: the API's 404, never a 401 that would send a client looking for OAuth. */
+export const isOtherWellKnown = (pathname: string) => pathname.startsWith("/.well-known/") && !isOAuthPath(pathname);
+
+export const wellKnownNotFound = (request: Request) =>
+  problemAsResponse(
+    problem(404, "not-found", `No document at ${new URL(request.url).pathname}.`),
+    requestIdFor(request.headers.get("x-request-id")),
+  );
