@@ -11,7 +11,7 @@ export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
     // OAuth for MCP clients (issue #18): its code loads on its own paths only.
-    if (isOAuthPath(pathname)) return (await import("./oauth/routes")).routeOAuthRequest(request, env, ctx);
+    if (isOAuthPath(pathname)) return (await import("./mcp/oauth/routes")).routeOAuthRequest(request, env, ctx);
     if (isOtherWellKnown(pathname)) return wellKnownNotFound(request);
     return (await routeRoomRequest(request, env)) ?? app.fetch(request, env, ctx);
   },

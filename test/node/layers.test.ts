@@ -15,6 +15,8 @@ const FLOORS: string[][] = [
   ["http"],
   ["realtime", "party/sync-room.ts"],
   ["work"],
+  // OAuth's authorization server and its grants (issue #18), below the auth middleware that checks its tokens.
+  ["oauth"],
   ["middleware", "reminders", "integrations"],
   // Each resource's request schemas and response views: the one set that both faces use.
   ["routes/*/{schemas,view}.ts"],

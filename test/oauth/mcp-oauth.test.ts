@@ -3,7 +3,7 @@ import { auth, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.j
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, it } from "vitest";
-import { BASE, call, createKey, expectProblem, workerFetch } from "../helpers";
+import { call, createKey, expectProblem, workerFetch } from "../helpers";
 import { callTool, callToolOk, problemOf } from "../mcp";
 import { consentWith, MCP_URL, MemoryOAuthClient, ORIGIN, openConsent, REDIRECT_URL, submitConsent } from "./client";
 
@@ -171,15 +171,27 @@ describe("OAuth discovery documents", () => {
   });
 
   it("answers a 401 on /mcp naming the protected-resource metadata (RFC 9728 §5.1)", async () => {
-    for (const authorization of ["", "Bearer nope:nope:nope", "Bearer hunter2"]) {
-      const res = await call("POST", "/mcp", { jsonrpc: "2.0", id: 1, method: "tools/list" }, { authorization });
-      expectProblem(res, 401);
-      expect(res.headers.get("www-authenticate")).toContain(
-        `resource_metadata="${BASE}/.well-known/oauth-protected-resource"`,
-      );
+    for (const authorization of ["", "Token abc", "Bearer nope:nope:nope", "Bearer hunter2"]) {
+      for (const method of ["POST", "GET", "DELETE"]) {
+        const res = await SELF.fetch(MCP_URL, {
+          method,
+          headers: { ...(authorization ? { authorization } : {}), accept: "application/json, text/event-stream" },
+          ...(method === "POST" ? { body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) } : {}),
+        });
+        expect(res.status, `${method} with ${authorization || "nothing"}`).toBe(401);
+        await res.body?.cancel();
+        const challenge = res.headers.get("www-authenticate") ?? "";
+        // RFC 9728 §3.1: the well-known suffix goes before the resource's path (/mcp).
+        const url = /resource_metadata="([^"]+)"/.exec(challenge)?.[1];
+        expect(url, challenge).toBe(`${ORIGIN}/.well-known/oauth-protected-resource/mcp`);
+        // The document it names is there, public, and describes this resource.
+        expect(((await (await SELF.fetch(url!)).json()) as any).resource).toBe(MCP_URL);
+      }
     }
-    // REST's 401 is unchanged.
-    const rest = await call("GET", "/tasks", undefined, { authorization: "" });
+    // REST's 401 is unchanged, and an origin without OAuth (plain http, not loopback) names none.
+    const rest = await SELF.fetch(`${ORIGIN}/tasks`);
     expect(rest.headers.get("www-authenticate")).toBe('Bearer realm="openclaw-sync"');
+    const plain = await call("POST", "/mcp", {}, { authorization: "" });
+    expect(plain.headers.get("www-authenticate")).toBe('Bearer realm="openclaw-sync"');
   });
 });

@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { instantRangeField, isDatabaseUnavailable } from "../db/errors";
 import { INSTANT_RANGE_TEXT } from "../db/instant-range";
-import { resourceMetadataUrl } from "../oauth/paths";
 import {
   ConflictError,
   DomainError,
@@ -28,15 +27,13 @@ const HTTP_SLUGS: Record<number, string> = {
 
 const RETRY_AFTER = { "retry-after": "5" };
 
-function domainHeaders(err: DomainError, c: Context): Record<string, string> {
+function domainHeaders(err: DomainError): Record<string, string> {
   if (err instanceof UnavailableError) return RETRY_AFTER;
   if (err instanceof UnauthenticatedError) {
     // RFC 6750: no error code when credentials are simply absent.
     const error = err.reason === "missing" ? "" : `, error="${err.reason}"`;
     // RFC 9728 §5.1 (MCP authorization discovery): /mcp names its protected-resource metadata.
-    const url = new URL(c.req.url);
-    const mcp = url.pathname === "/mcp" || url.pathname.startsWith("/mcp/");
-    const metadata = mcp ? `, resource_metadata="${resourceMetadataUrl(url.origin)}"` : "";
+    const metadata = err.resourceMetadata ? `, resource_metadata="${err.resourceMetadata}"` : "";
     return { "www-authenticate": `Bearer realm="openclaw-sync"${error}${metadata}` };
   }
   return {};
@@ -68,7 +65,7 @@ export function onError(err: Error, c: Context) {
 export function problemFor(err: Error, c: Context): { problem: Problem; headers: Record<string, string> } {
   // The operator must hear of it: the caller cannot fix it.
   if (err instanceof UnconfiguredError) log(c, "error", "not configured", { feature: err.feature, error: err.message });
-  if (err instanceof DomainError) return { problem: domainProblem(err), headers: domainHeaders(err, c) };
+  if (err instanceof DomainError) return { problem: domainProblem(err), headers: domainHeaders(err) };
   if (err instanceof HTTPException) {
     const status = err.status;
     const detail =

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { ApiScope } from "../db/schema";
 import type { HonoEnv } from "../env";
+import { resourceMetadataUrl, servesOAuth } from "../oauth/paths";
 import {
   ADMIN_PRINCIPAL,
   findActiveKey,
@@ -58,18 +59,31 @@ async function isAdminToken(token: string, adminToken: string | undefined) {
 export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
   if (PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS") return next();
   const header = c.req.header("authorization");
-  if (!header) throw new UnauthenticatedError("Send an API key as `Authorization: Bearer <key>`.", "missing");
+  if (!header) {
+    throw new UnauthenticatedError(
+      "Send an API key as `Authorization: Bearer <key>`.",
+      "missing",
+      resourceMetadataOf(c),
+    );
+  }
   const token = BEARER.exec(header)?.[1];
   if (!token) {
-    throw new UnauthenticatedError("The Authorization header must be `Bearer <key>`.", "invalid_request");
+    throw new UnauthenticatedError(
+      "The Authorization header must be `Bearer <key>`.",
+      "invalid_request",
+      resourceMetadataOf(c),
+    );
   }
   const principal =
     (await principalOfSecret(c, token)) ??
     // An OAuth access token is good for /mcp only (its audience); its module loads only when one comes.
-    (isMcpPath(c.req.path) && looksLikeOAuthToken(token)
-      ? await (await import("../oauth/access")).principalOfAccessToken(c, token)
-      : undefined);
-  if (!principal) throw new UnauthenticatedError("This API key is unknown or has been revoked.", "invalid_token");
+    (isMcpPath(c.req.path) && looksLikeOAuthToken(token) ? await principalOfAccessToken(c, token) : undefined);
+  if (!principal)
+    throw new UnauthenticatedError(
+      "This API key is unknown or has been revoked.",
+      "invalid_token",
+      resourceMetadataOf(c),
+    );
   c.set("principal", principal);
   await next();
 });
@@ -77,6 +91,33 @@ export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
 type AuthContext = Parameters<typeof authenticate>[0];
 
 const isMcpPath = (path: string) => path === "/mcp" || path.startsWith("/mcp/");
+
+/**
+ * What a 401 from /mcp names (MCP authorization: "MUST use the WWW-Authenticate header … to indicate
+ * the location of the resource server metadata URL", RFC 9728 §5.1), where this origin serves OAuth.
+ */
+function resourceMetadataOf(c: AuthContext): string | undefined {
+  const url = new URL(c.req.url);
+  return isMcpPath(url.pathname) && servesOAuth(url) ? resourceMetadataUrl(url.origin) : undefined;
+}
+
+/**
+ * An OAuth access token's caller: the key its grant acts as, looked up again on every request (so a
+ * revoked key's grant is refused within CACHE_TTL_MS), or the admin token while it is unchanged.
+ */
+async function principalOfAccessToken(c: AuthContext, token: string): Promise<Principal | undefined> {
+  const { grantOfAccessToken, grantPrincipal } = await import("../oauth/access");
+  const grant = await grantOfAccessToken(c.env, new URL(c.req.url).origin, token);
+  if (!grant) return undefined;
+  const { kind, key_hash } = grant.props;
+  const holder =
+    kind === "admin"
+      ? (await isAdminTokenHash(c, key_hash))
+        ? ADMIN_PRINCIPAL
+        : undefined
+      : await principalOfKeyHash(c, key_hash);
+  return grantPrincipal(holder, grant);
+}
 
 /** The caller an API key or the ADMIN_TOKEN stands for (the consent page asks for one of them too). */
 export async function principalOfSecret(c: AuthContext, secret: string): Promise<Principal | undefined> {

@@ -1,36 +1,40 @@
-import type { Context } from "hono";
 import { API_SCOPES, type ApiScope } from "../db/schema";
-import type { HonoEnv } from "../env";
-import { isAdminTokenHash, principalOfKeyHash } from "../middleware/auth";
-import { ADMIN_PRINCIPAL, hasScope, type Principal } from "../services/api-keys";
+import type { Env } from "../env";
+import type { Principal } from "../services/api-keys";
+import { hasScope } from "../services/api-keys";
 import type { GrantProps } from "./grant";
 import { mcpResource } from "./paths";
 import { authorizationServerFor } from "./server";
 
 /**
- * The caller an OAuth access token stands for, on /mcp: the token must be valid for this origin's
- * `/mcp` (the library checks its record, expiry and audience), and the key it was granted with must
- * still be live, looked up through the same cache as a bearer key. The token then acts as that key,
- * narrowed to the scopes the person chose and the token carries; a key that lost a scope loses it here.
+ * The grant behind an OAuth access token, if the token is valid for this origin's `/mcp` (the
+ * library checks its record, expiry and audience: `validateToken`, docs/authorization-server.md).
+ * Which credential it acts as is for the caller (middleware/auth.ts) to look up and check.
  */
-export async function principalOfAccessToken(c: Context<HonoEnv>, token: string): Promise<Principal | undefined> {
-  const origin = new URL(c.req.url).origin;
+export async function grantOfAccessToken(
+  env: Env,
+  origin: string,
+  token: string,
+): Promise<{ props: GrantProps; scope: readonly string[] } | undefined> {
   const server = authorizationServerFor(origin);
   if (!server) return undefined;
-  const validated = await server.validateToken<GrantProps>(mcpResource(origin), token, c.env);
-  if (!validated) return undefined;
-  const { props } = validated;
-  const holder =
-    props.kind === "admin"
-      ? (await isAdminTokenHash(c, props.key_hash))
-        ? ADMIN_PRINCIPAL
-        : undefined
-      : await principalOfKeyHash(c, props.key_hash);
-  if (!holder || holder.id !== props.key_id) return undefined;
-  const granted = new Set(validated.scope);
-  const scopes = props.scopes.filter(
+  const validated = await server.validateToken<GrantProps>(mcpResource(origin), token, env);
+  return validated ? { props: validated.props, scope: validated.scope } : undefined;
+}
+
+/**
+ * The caller a grant stands for: its key (`holder`, still live and still the one granted), narrowed
+ * to the scopes the person chose and the token carries; a key that lost a scope loses it here too.
+ */
+export function grantPrincipal(
+  holder: Principal | undefined,
+  grant: { props: GrantProps; scope: readonly string[] },
+): Principal | undefined {
+  if (!holder || holder.id !== grant.props.key_id) return undefined;
+  const carried = new Set(grant.scope);
+  const scopes = grant.props.scopes.filter(
     (scope): scope is ApiScope =>
-      granted.has(scope) && (API_SCOPES as readonly string[]).includes(scope) && hasScope(holder, scope),
+      carried.has(scope) && (API_SCOPES as readonly string[]).includes(scope) && hasScope(holder, scope),
   );
   return { id: holder.id, name: holder.name, scopes };
 }

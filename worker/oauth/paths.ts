@@ -12,7 +12,8 @@ export const PROTECTED_RESOURCE_METADATA = "/.well-known/oauth-protected-resourc
 /** RFC 8414 §3: authorization-server metadata, for an issuer that is the origin itself. */
 export const AUTHORIZATION_SERVER_METADATA = "/.well-known/oauth-authorization-server";
 
-const OAUTH_PATHS = new Set<string>([
+/** Every path OAuth serves (test/security/auth-matrix.test.ts holds a hand-written row for each). */
+export const OAUTH_PATHS: ReadonlySet<string> = new Set<string>([
   ...Object.values(OAUTH_ENDPOINTS),
   PROTECTED_RESOURCE_METADATA,
   `${PROTECTED_RESOURCE_METADATA}/mcp`,
@@ -21,9 +22,24 @@ const OAUTH_PATHS = new Set<string>([
 
 /** The MCP endpoint is the one protected resource; its tokens are good there only (RFC 8707 audience). */
 export const mcpResource = (origin: string) => `${origin}/mcp`;
-export const resourceMetadataUrl = (origin: string) => `${origin}${PROTECTED_RESOURCE_METADATA}`;
+/**
+ * The metadata URL a 401 from /mcp names: RFC 9728 §3.1 inserts the well-known suffix before the
+ * resource's path, so `<origin>/mcp` is described at `/.well-known/oauth-protected-resource/mcp`
+ * (as the library's docs/mcp-discovery.md builds it). The origin-level document is served as well,
+ * for clients that probe the root (MCP authorization, "Protected Resource Metadata Discovery").
+ */
+export const resourceMetadataUrl = (origin: string) => `${origin}${PROTECTED_RESOURCE_METADATA}/mcp`;
 
 export const isOAuthPath = (pathname: string) => OAUTH_PATHS.has(pathname);
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * Whether OAuth is served at this URL's origin: over https, or http on a loopback host (`wrangler
+ * dev`), the only origins the library accepts as issuer (docs/authorization-server.md, "Resources").
+ */
+export const servesOAuth = (url: URL) =>
+  url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.test(url.hostname));
 
 /** Any other `/.well-known/…` path: the API's 404, never a 401 that would send a client looking for OAuth. */
 export const isOtherWellKnown = (pathname: string) => pathname.startsWith("/.well-known/") && !isOAuthPath(pathname);

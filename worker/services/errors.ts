@@ -34,6 +34,8 @@ export class UnauthenticatedError extends DomainError {
   constructor(
     message: string,
     readonly reason: "missing" | "invalid_request" | "invalid_token",
+    /** The protected-resource metadata (RFC 9728) the challenge names, where OAuth is offered (/mcp). */
+    readonly resourceMetadata?: string,
   ) {
     super(message);
   }

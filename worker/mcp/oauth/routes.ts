@@ -2,19 +2,19 @@ import { AuthorizationError, CimdFetchError } from "@cloudflare/workers-oauth-pr
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { API_SCOPES, type ApiScope } from "../db/schema";
-import type { Env, HonoEnv } from "../env";
-import { onError } from "../http/on-error";
-import { problem, problemResponse } from "../http/problem";
-import { principalOfSecret } from "../middleware/auth";
-import { requestId } from "../middleware/request-id";
-import { requestLog } from "../middleware/request-log";
-import { unitOfWork } from "../middleware/unit-of-work";
-import { ADMIN_PRINCIPAL, hasScope, sha256Hex } from "../services/api-keys";
+import { API_SCOPES, type ApiScope } from "../../db/schema";
+import type { Env, HonoEnv } from "../../env";
+import { onError } from "../../http/on-error";
+import { problem, problemResponse } from "../../http/problem";
+import { principalOfSecret } from "../../middleware/auth";
+import { requestId } from "../../middleware/request-id";
+import { requestLog } from "../../middleware/request-log";
+import { unitOfWork } from "../../middleware/unit-of-work";
+import type { GrantProps } from "../../oauth/grant";
+import { mcpResource, OAUTH_ENDPOINTS, PROTECTED_RESOURCE_METADATA } from "../../oauth/paths";
+import { authorizationServerFor } from "../../oauth/server";
+import { ADMIN_PRINCIPAL, hasScope, sha256Hex } from "../../services/api-keys";
 import { CONSENT_STYLE, consentPage } from "./consent-page";
-import type { GrantProps } from "./grant";
-import { mcpResource, OAUTH_ENDPOINTS, PROTECTED_RESOURCE_METADATA } from "./paths";
-import { authorizationServerFor } from "./server";
 
 type OAuthServer = NonNullable<ReturnType<typeof authorizationServerFor>>;
 

@@ -1,5 +1,5 @@
 import type { ConsentDescription } from "@cloudflare/workers-oauth-provider";
-import { API_SCOPES } from "../db/schema";
+import { API_SCOPES } from "../../db/schema";
 
 /** Everything on the page that came from the client is escaped (docs/consent-page.md: "Escape everything"). */
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
