@@ -50,6 +50,12 @@ export class MemoryOAuthClient implements OAuthClientProvider {
   redirectToAuthorization(url: URL) {
     this.authorizationUrl = url;
   }
+  /** The SDK calls this when the server refuses what it holds (an `invalid_grant` refresh, an unknown client). */
+  invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery") {
+    if (scope === "all" || scope === "client") this.#client = undefined;
+    if (scope === "all" || scope === "tokens") this.#tokens = undefined;
+    if (scope === "all" || scope === "verifier") this.#verifier = "";
+  }
   saveCodeVerifier(verifier: string) {
     this.#verifier = verifier;
   }

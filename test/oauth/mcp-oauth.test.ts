@@ -71,19 +71,29 @@ describe("OAuth 2.1 for MCP: the SDK's client end to end", () => {
     expect((await rawMcp(`Bearer ${refreshed.access_token}`)).status).toBe(200);
   });
 
-  it("refuses a revoked key's grant: its access token and refreshed tokens answer 401", async () => {
+  it("refuses a revoked key's grant: its access token answers 401 and its refresh token is refused", async () => {
     const key = await createKey(["tasks:read"], "oauth revoked");
     const provider = await authorize(key.key, ["tasks:read"]);
-    const { access_token } = provider.tokens()!;
+    const { access_token, refresh_token } = provider.tokens()!;
+    const clientId = provider.clientInformation()!.client_id;
     expect((await rawMcp(`Bearer ${access_token}`)).status).toBe(200);
 
     expect((await call("DELETE", `/api-keys/${key.id}`)).status).toBe(204);
     const res = await rawMcp(`Bearer ${access_token}`);
     expect(res.status).toBe(401);
+    // RFC 6750 §3.1: a token that is no longer valid is `invalid_token`.
     expect(res.headers.get("www-authenticate")).toContain('error="invalid_token"');
-    // A refresh still mints tokens (the library knows nothing of keys), but none of them acts.
-    await auth(provider, { serverUrl: MCP_URL, fetchFn: workerFetch });
-    expect((await rawMcp(`Bearer ${provider.tokens()!.access_token}`)).status).toBe(401);
+    // RFC 6749 §5.2: a revoked refresh token is `invalid_grant`, a 400.
+    const refresh = await SELF.fetch(`${ORIGIN}/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refresh_token!, client_id: clientId }),
+    });
+    expect(refresh.status).toBe(400);
+    expect(((await refresh.json()) as { error: string }).error).toBe("invalid_grant");
+    // The SDK then drops its tokens and starts over with the person (a new authorization).
+    expect(await auth(provider, { serverUrl: MCP_URL, fetchFn: workerFetch })).toBe("REDIRECT");
+    expect(provider.tokens()).toBeUndefined();
     // And the revoked key cannot start a new grant.
     const fresh = new MemoryOAuthClient();
     const transport = new StreamableHTTPClientTransport(new URL(MCP_URL), { authProvider: fresh, fetch: workerFetch });
