@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { describe, expect, it } from "vitest";
 import { call, createKey, expectProblem, workerFetch } from "../helpers";
 import { callTool, callToolOk, problemOf } from "../mcp";
+import { expectPageProtection } from "../page-protection";
 import { consentWith, MCP_URL, MemoryOAuthClient, ORIGIN, openConsent, REDIRECT_URL, submitConsent } from "./client";
 
 const connect = async (provider: MemoryOAuthClient) => {
@@ -123,7 +124,7 @@ describe("OAuth 2.1 for MCP: the SDK's client end to end", () => {
     await expect(new Client({ name: "t", version: "1" }).connect(transport)).rejects.toThrow(UnauthorizedError);
     const consent = await openConsent(provider.authorizationUrl!);
     expect(consent.page.status).toBe(200);
-    expect(consent.page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expectPageProtection(consent.page, "the consent page");
     expect(consent.html).toContain("127.0.0.1"); // the redirect's host, as the MCP spec requires
     const wrong = await submitConsent(consent, { key: key.key, scopes: ["tasks:read", "tasks:write"] });
     expect(wrong.status).toBe(422);
@@ -154,12 +155,14 @@ describe("OAuth discovery documents", () => {
       expect(doc.authorization_servers).toEqual([ORIGIN]);
       expect(doc.bearer_methods_supported).toEqual(["header"]);
       expect(doc.scopes_supported).toContain("tasks:read");
+      expectPageProtection(res, path);
     }
   });
 
   it("serves RFC 8414 authorization-server metadata with PKCE S256, registration and refresh", async () => {
     const res = await SELF.fetch(`${ORIGIN}/.well-known/oauth-authorization-server`);
     expect(res.status).toBe(200);
+    expectPageProtection(res, "authorization-server metadata");
     const doc = (await res.json()) as any;
     // RFC 8414 §2: issuer, authorization_endpoint, token_endpoint, response_types_supported REQUIRED.
     expect(doc.issuer).toBe(ORIGIN);
@@ -171,6 +174,16 @@ describe("OAuth discovery documents", () => {
     expect(doc.code_challenge_methods_supported).toContain("S256");
     expect(doc.grant_types_supported).toEqual(expect.arrayContaining(["authorization_code", "refresh_token"]));
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(["tasks:read", "tasks:write", "admin"]));
+  });
+
+  it("refuses a registration over 16 KiB with a 413 before the library reads it", async () => {
+    const res = await SELF.fetch(`${ORIGIN}/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ redirect_uris: [REDIRECT_URL], client_name: "x".repeat(20_000) }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
   });
 
   it("answers any other /.well-known path with a 404 problem, never a 401", async () => {

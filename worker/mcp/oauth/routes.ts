@@ -29,6 +29,32 @@ const oauth = new Hono<HonoEnv>();
 oauth.use(requestId);
 oauth.use(requestLog);
 
+/**
+ * The protection every response of the origin carries (the app's secureHeaders; test/page-protection.ts),
+ * added where a response lacks it: the consent page sets its own CSP, which allows its style and form.
+ */
+const PROTECTION: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+};
+oauth.use(async (c, next) => {
+  await next();
+  for (const [name, value] of Object.entries(PROTECTION)) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+});
+
+/** The one body OAuth reads is small: a registration, a token request, the consent form. */
+oauth.use(
+  bodyLimit({
+    maxSize: 16_384,
+    onError: () => {
+      throw new HTTPException(413, { message: "The body is larger than 16384 bytes." });
+    },
+  }),
+);
+
 /** This origin's authorization server; the library (docs/authorization-server.md) accepts http on loopback hosts only. */
 function serverOf(c: Context<HonoEnv>): OAuthServer {
   const server = authorizationServerFor(new URL(c.req.url).origin);
@@ -67,7 +93,6 @@ for (const path of [PROTECTED_RESOURCE_METADATA, `${PROTECTED_RESOURCE_METADATA}
   });
 }
 
-oauth.use(OAUTH_ENDPOINTS.authorize, bodyLimit({ maxSize: 16_384 }));
 oauth.use(OAUTH_ENDPOINTS.authorize, unitOfWork);
 
 oauth.get(OAUTH_ENDPOINTS.authorize, async (c) => {
@@ -165,7 +190,7 @@ async function htmlResponse(html: string, status: number, headers: Headers, redi
   headers.set("content-type", "text/html; charset=utf-8");
   headers.set(
     "content-security-policy",
-    `default-src 'none'; style-src 'sha256-${styleHash}'; form-action 'self' ${redirectOrigin}; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; script-src 'self'; style-src 'sha256-${styleHash}'; form-action 'self' ${redirectOrigin}; frame-ancestors 'none'; base-uri 'none'`,
   );
   headers.set("x-frame-options", "DENY");
   headers.set("x-content-type-options", "nosniff");
