@@ -207,6 +207,10 @@ describe("OAuth discovery documents", () => {
         // RFC 9728 §3.1: the well-known suffix goes before the resource's path (/mcp).
         const url = /resource_metadata="([^"]+)"/.exec(challenge)?.[1];
         expect(url, challenge).toBe(`${ORIGIN}/.well-known/oauth-protected-resource/mcp`);
+        // RFC 6750 §3 (MCP 2025-11-25: SHOULD): the scopes to ask for, what the tools use, never admin.
+        const scope = /scope="([^"]+)"/.exec(challenge)?.[1]?.split(" ");
+        expect(scope).toEqual(expect.arrayContaining(["tasks:read", "tasks:write"]));
+        expect(scope).not.toContain("admin");
         // The document it names is there, public, and describes this resource.
         expect(((await (await SELF.fetch(url!)).json()) as any).resource).toBe(MCP_URL);
       }

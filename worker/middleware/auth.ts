@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { ApiScope } from "../db/schema";
 import type { HonoEnv } from "../env";
-import { resourceMetadataUrl, servesOAuth } from "../oauth/paths";
+import { MCP_SCOPES, resourceMetadataUrl, servesOAuth } from "../oauth/paths";
 import {
   ADMIN_PRINCIPAL,
   findActiveKey,
@@ -60,18 +60,14 @@ export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
   if (PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS") return next();
   const header = c.req.header("authorization");
   if (!header) {
-    throw new UnauthenticatedError(
-      "Send an API key as `Authorization: Bearer <key>`.",
-      "missing",
-      resourceMetadataOf(c),
-    );
+    throw new UnauthenticatedError("Send an API key as `Authorization: Bearer <key>`.", "missing", oauthChallengeOf(c));
   }
   const token = BEARER.exec(header)?.[1];
   if (!token) {
     throw new UnauthenticatedError(
       "The Authorization header must be `Bearer <key>`.",
       "invalid_request",
-      resourceMetadataOf(c),
+      oauthChallengeOf(c),
     );
   }
   const principal =
@@ -82,7 +78,7 @@ export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
     throw new UnauthenticatedError(
       "This API key is unknown or has been revoked.",
       "invalid_token",
-      resourceMetadataOf(c),
+      oauthChallengeOf(c),
     );
   c.set("principal", principal);
   await next();
@@ -94,11 +90,14 @@ const isMcpPath = (path: string) => path === "/mcp" || path.startsWith("/mcp/");
 
 /**
  * What a 401 from /mcp names (MCP authorization: "MUST use the WWW-Authenticate header … to indicate
- * the location of the resource server metadata URL", RFC 9728 §5.1), where this origin serves OAuth.
+ * the location of the resource server metadata URL", RFC 9728 §5.1; and SHOULD name the scopes to
+ * request, modelcontextprotocol.io/specification/2025-11-25/basic/authorization), where this origin
+ * serves OAuth.
  */
-function resourceMetadataOf(c: AuthContext): string | undefined {
+function oauthChallengeOf(c: AuthContext) {
   const url = new URL(c.req.url);
-  return isMcpPath(url.pathname) && servesOAuth(url) ? resourceMetadataUrl(url.origin) : undefined;
+  if (!isMcpPath(url.pathname) || !servesOAuth(url)) return undefined;
+  return { resourceMetadata: resourceMetadataUrl(url.origin), scope: MCP_SCOPES.join(" ") };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ApiScope } from "../db/schema";
 import { problem, problemAsResponse } from "../http/problem";
 import { requestIdFor } from "../http/request-id";
 
@@ -31,6 +32,13 @@ export const mcpResource = (origin: string) => `${origin}/mcp`;
 export const resourceMetadataUrl = (origin: string) => `${origin}${PROTECTED_RESOURCE_METADATA}/mcp`;
 
 export const isOAuthPath = (pathname: string) => OAUTH_PATHS.has(pathname);
+
+/**
+ * The scopes an MCP client asks for first, in the 401's challenge and the protected-resource
+ * metadata's `scopes_supported` (MCP: "the minimal set … for basic functionality"): what the tools
+ * use, never `admin`. The person narrows them on the consent page to what the pasted key holds.
+ */
+export const MCP_SCOPES: readonly ApiScope[] = ["tasks:read", "tasks:write", "reminders:read", "reminders:write"];
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 

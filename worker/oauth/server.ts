@@ -12,7 +12,11 @@ import { mcpResource, OAUTH_ENDPOINTS } from "./paths";
 const servers = new Map<string, OAuthAuthorizationServer<Env> | null>();
 const ORIGINS_BOUND = 16;
 
-/** Access tokens live an hour (the library's default); the key behind them is re-checked on every request. */
+/**
+ * Access tokens live an hour (the library's default); the key behind them is re-checked on every
+ * request. Refresh tokens keep the library's default too: they rotate, and the grant ends 30 days
+ * after the consent (`refreshTokenTTL`, docs: "Defaults to 30 days").
+ */
 export const ACCESS_TOKEN_TTL_S = 3600;
 
 export function authorizationServerFor(origin: string): OAuthAuthorizationServer<Env> | null {

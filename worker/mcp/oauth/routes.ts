@@ -11,7 +11,7 @@ import { requestId } from "../../middleware/request-id";
 import { requestLog } from "../../middleware/request-log";
 import { unitOfWork } from "../../middleware/unit-of-work";
 import type { GrantProps } from "../../oauth/grant";
-import { mcpResource, OAUTH_ENDPOINTS, PROTECTED_RESOURCE_METADATA } from "../../oauth/paths";
+import { MCP_SCOPES, mcpResource, OAUTH_ENDPOINTS, PROTECTED_RESOURCE_METADATA } from "../../oauth/paths";
 import { authorizationServerFor } from "../../oauth/server";
 import { ADMIN_PRINCIPAL, hasScope, sha256Hex } from "../../services/api-keys";
 import { CONSENT_STYLE, consentPage } from "./consent-page";
@@ -66,14 +66,12 @@ oauth.use((c, next) => {
   return next();
 });
 
-const MCP_SCOPES: ApiScope[] = ["tasks:read", "tasks:write", "reminders:read", "reminders:write"];
-
 /** RFC 9728 §2: `resource` is required; the rest tell an MCP client where to authorize and what to ask for. */
 const protectedResourceMetadata = (origin: string) => ({
   resource: mcpResource(origin),
   authorization_servers: [origin],
   // What a client asks for first (MCP: scope selection falls back to this list); the consent page narrows it.
-  scopes_supported: MCP_SCOPES,
+  scopes_supported: [...MCP_SCOPES],
   bearer_methods_supported: ["header"],
   resource_name: "OpenClaw Sync",
   resource_documentation: `${origin}/docs`,
@@ -105,7 +103,7 @@ oauth.get(OAUTH_ENDPOINTS.authorize, async (c) => {
     details,
     handle: consent.handle,
     request: new URL(c.req.url).search,
-    checked: requested.length ? requested : MCP_SCOPES,
+    checked: requested.length ? requested : [...MCP_SCOPES],
   });
   return htmlResponse(html, 200, consent.headers, request.redirectUri);
 });
