@@ -791,7 +791,7 @@ export interface components {
         "Retry-After": number;
         /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key. */
         "Idempotent-Replayed": "true";
-        /** @description The Bearer challenge: `Bearer realm="openclaw-sync"`, with `error="invalid_request"` (a malformed header) or `error="invalid_token"` (an unknown or revoked key); on /mcp, where OAuth is served, also `resource_metadata="<origin>/.well-known/oauth-protected-resource/mcp"` (RFC 9728 §5.1). */
+        /** @description The Bearer challenge: `Bearer realm="openclaw-sync"`, with `error="invalid_request"` (a malformed header) or `error="invalid_token"` (an unknown or revoked key); on /mcp, where OAuth is served, also `scope="tasks:read tasks:write reminders:read reminders:write"` and `resource_metadata="<origin>/.well-known/oauth-protected-resource/mcp"` (RFC 6750 §3, RFC 9728 §5.1). */
         "WWW-Authenticate": string;
     };
     pathItems: never;
