@@ -419,7 +419,7 @@ export interface paths {
         put?: never;
         /**
          * Send an MCP message (initialize, tools/list, tools/call, …)
-         * @description The Model Context Protocol server (Streamable HTTP, stateless, JSON responses): point an MCP client at this URL with `Authorization: Bearer <key>`. POST carries one JSON-RPC message and gets its answer as JSON; no `Mcp-Session-Id` is issued. Connecting needs `tasks:read`; each tool needs the scope of the matching REST route, and a tool the key may not use answers with a tool error naming the scope.
+         * @description The Model Context Protocol server (Streamable HTTP, stateless, JSON responses): point an MCP client at this URL with `Authorization: Bearer <key>`, or let it sign in with OAuth 2.1 (a 401 names the protected-resource metadata in `WWW-Authenticate`, RFC 9728; its access token acts as the API key pasted on the consent page). POST carries one JSON-RPC message and gets its answer as JSON; no `Mcp-Session-Id` is issued. Connecting needs `tasks:read`; each tool needs the scope of the matching REST route, and a tool the key may not use answers with a tool error naming the scope.
          */
         post: operations["sendMcpMessage"];
         /**
@@ -1028,7 +1028,7 @@ export interface components {
         "Retry-After": number;
         /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key. */
         "Idempotent-Replayed": "true";
-        /** @description The Bearer challenge: `Bearer realm="openclaw-sync"`, with `error="invalid_request"` (a malformed header) or `error="invalid_token"` (an unknown or revoked key). */
+        /** @description The Bearer challenge: `Bearer realm="openclaw-sync"`, with `error="invalid_request"` (a malformed header) or `error="invalid_token"` (an unknown or revoked key); on /mcp, where OAuth is served, also `scope="tasks:read tasks:write reminders:read reminders:write"` and `resource_metadata="<origin>/.well-known/oauth-protected-resource/mcp"` (RFC 6750 §3, RFC 9728 §5.1). */
         "WWW-Authenticate": string;
     };
     pathItems: never;

@@ -17,6 +17,8 @@ const FLOORS: string[][] = [
   ["work"],
   // Outbound webhooks: read the change log through a unit of work; the floors above start them.
   ["webhooks"],
+  // OAuth's authorization server and its grants (issue #18), below the auth middleware that checks its tokens.
+  ["oauth"],
   ["middleware", "reminders", "integrations"],
   // Each resource's request schemas and response views: the one set that both faces use.
   ["routes/*/{schemas,view}.ts"],

@@ -1,6 +1,8 @@
+import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
 import { PUBLIC_PATHS } from "../../worker/middleware/auth";
+import { OAUTH_PATHS } from "../../worker/oauth/paths";
 import { call, createKey, expectProblem } from "../helpers";
 
 type Probe = { method: string; path: string; scopes: string[] };
@@ -140,6 +142,53 @@ describe("auth on every route", () => {
   it("leaves /health, /openapi.json and /docs open", async () => {
     for (const path of PUBLIC_PATHS) {
       expect((await call("GET", path, undefined, { authorization: "" })).status, path).toBe(200);
+    }
+  });
+});
+
+/**
+ * OAuth's routes (issue #18), served beside the app (worker/index.ts), are public by design: an MCP
+ * client reaches them before it has any credential. Each row is the status a request without one
+ * gets, from the specs, not from the code: the metadata documents are 200 (RFC 8414 §3, RFC 9728 §3;
+ * MCP authorization: the protected-resource metadata must not need a token); registration with no
+ * redirect URI is 400 (RFC 7591 §3.2.2); the token endpoint, asked by no client, answers OAuth's
+ * own `invalid_client`, a 401 about the client's authentication that RFC 6749 §5.2 allows (no bearer
+ * challenge: it never asked for a token); an authorization request naming no client is 400, rendered here and never redirected (RFC 6749
+ * §4.1.2.1), and so is a consent form without its page's handle.
+ */
+const OAUTH_EXPECTED: Record<string, { access: "public"; status: number; error?: string }> = {
+  "GET /.well-known/oauth-protected-resource": { access: "public", status: 200 },
+  "GET /.well-known/oauth-protected-resource/mcp": { access: "public", status: 200 },
+  "GET /.well-known/oauth-authorization-server": { access: "public", status: 200 },
+  "POST /register": { access: "public", status: 400, error: "invalid_client_metadata" },
+  "POST /token": { access: "public", status: 401, error: "invalid_client" },
+  "GET /authorize": { access: "public", status: 400 },
+  "POST /authorize": { access: "public", status: 400 },
+};
+
+describe("OAuth's public routes", () => {
+  it("has a row for every path OAuth serves, and nothing more", () => {
+    const paths = new Set(Object.keys(OAUTH_EXPECTED).map((key) => key.split(" ")[1]));
+    expect([...paths].sort()).toEqual([...OAUTH_PATHS].sort());
+  });
+
+  it("answers each without a credential, never with a 401", async () => {
+    for (const [key, { status, error }] of Object.entries(OAUTH_EXPECTED)) {
+      const [method, path] = key.split(" ") as [string, string];
+      const form = path === "/token" || path === "/authorize";
+      const res = await SELF.fetch(`http://localhost${path}`, {
+        method,
+        redirect: "manual",
+        ...(method === "POST"
+          ? form
+            ? { headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" }
+            : { headers: { "content-type": "application/json" }, body: "{}" }
+          : {}),
+      });
+      const text = await res.text();
+      expect(res.status, key).toBe(status);
+      expect(res.headers.get("www-authenticate"), key).toBeNull();
+      if (error) expect(JSON.parse(text).error, key).toBe(error);
     }
   });
 });

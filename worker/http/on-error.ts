@@ -32,7 +32,10 @@ function domainHeaders(err: DomainError): Record<string, string> {
   if (err instanceof UnauthenticatedError) {
     // RFC 6750: no error code when credentials are simply absent.
     const error = err.reason === "missing" ? "" : `, error="${err.reason}"`;
-    return { "www-authenticate": `Bearer realm="openclaw-sync"${error}` };
+    // MCP authorization: a 401 from /mcp names its protected-resource metadata (RFC 9728 §5.1, MUST)
+    // and the scopes to request (RFC 6750 §3, SHOULD since revision 2025-11-25).
+    const oauth = err.oauth ? `, scope="${err.oauth.scope}", resource_metadata="${err.oauth.resourceMetadata}"` : "";
+    return { "www-authenticate": `Bearer realm="openclaw-sync"${error}${oauth}` };
   }
   return {};
 }

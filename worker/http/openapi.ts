@@ -33,7 +33,7 @@ const RESPONSE_HEADERS = {
   },
   "WWW-Authenticate": {
     description:
-      'The Bearer challenge: `Bearer realm="openclaw-sync"`, with `error="invalid_request"` (a malformed header) or `error="invalid_token"` (an unknown or revoked key).',
+      'The Bearer challenge: `Bearer realm="openclaw-sync"`, with `error="invalid_request"` (a malformed header) or `error="invalid_token"` (an unknown or revoked key); on /mcp, where OAuth is served, also `scope="tasks:read tasks:write reminders:read reminders:write"` and `resource_metadata="<origin>/.well-known/oauth-protected-resource/mcp"` (RFC 6750 §3, RFC 9728 §5.1).',
     schema: { type: "string" },
   },
 } satisfies Record<string, { description: string; schema: HeaderSchema }>;

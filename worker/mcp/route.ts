@@ -13,7 +13,7 @@ const JsonRpcMessage = z
   .openapi("JsonRpcMessage", { description: "A JSON-RPC 2.0 message of the Model Context Protocol." });
 
 const DESCRIPTION =
-  "The Model Context Protocol server (Streamable HTTP, stateless, JSON responses): point an MCP client at this URL with `Authorization: Bearer <key>`. POST carries one JSON-RPC message and gets its answer as JSON; no `Mcp-Session-Id` is issued. Connecting needs `tasks:read`; each tool needs the scope of the matching REST route, and a tool the key may not use answers with a tool error naming the scope.";
+  "The Model Context Protocol server (Streamable HTTP, stateless, JSON responses): point an MCP client at this URL with `Authorization: Bearer <key>`, or let it sign in with OAuth 2.1 (a 401 names the protected-resource metadata in `WWW-Authenticate`, RFC 9728; its access token acts as the API key pasted on the consent page). POST carries one JSON-RPC message and gets its answer as JSON; no `Mcp-Session-Id` is issued. Connecting needs `tasks:read`; each tool needs the scope of the matching REST route, and a tool the key may not use answers with a tool error naming the scope.";
 
 export const mcpRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(

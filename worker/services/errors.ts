@@ -34,6 +34,11 @@ export class UnauthenticatedError extends DomainError {
   constructor(
     message: string,
     readonly reason: "missing" | "invalid_request" | "invalid_token",
+    /**
+     * Where OAuth is offered (/mcp): the protected-resource metadata (RFC 9728 §5.1) and the scopes
+     * to ask for (RFC 6750 §3) that the challenge names.
+     */
+    readonly oauth?: { resourceMetadata: string; scope: string },
   ) {
     super(message);
   }

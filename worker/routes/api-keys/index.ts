@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { HonoEnv } from "../../env";
 import { IdParam } from "../../http/fields";
+import { errorFields, log } from "../../http/log";
 import { empty, json, jsonBody, problems } from "../../http/openapi";
 import { forgetCachedKey, forgetUnknownKeys, scoped } from "../../middleware/auth";
 import { withholdOnReplay } from "../../middleware/idempotency";
@@ -81,6 +83,18 @@ export const apiKeyRoutes = new OpenAPIHono<HonoEnv>()
       forgetCachedKey(revoked.id);
       // After the commit (the update is one statement), and before answering, so a 204 means the room knows.
       await revokeInRoom(c.env, revoked.id);
+      // Its OAuth grants too (issue #18), so their refresh tokens stop; a failure here leaves them
+      // refused anyway, as every OAuth request re-checks its key.
+      await revokeOAuthGrants(c, revoked.id);
       return c.body(null, 204);
     },
   );
+
+async function revokeOAuthGrants(c: Context<HonoEnv>, keyId: string) {
+  try {
+    const { revokeGrantsOfKey } = await import("../../oauth/revoke");
+    await revokeGrantsOfKey(c.env, new URL(c.req.url).origin, keyId);
+  } catch (err) {
+    log(c, "error", "oauth grants not revoked", { key_id: keyId, ...errorFields(err) });
+  }
+}
