@@ -37,7 +37,8 @@ export async function deliverAndAnnounce(
     none = { until: Date.now() + NONE_CACHE_MS };
   if (report.subscriptions > 0) {
     const { disabledNow, ...counts } = report;
-    log(undefined, "info", "webhook deliveries", counts);
+    // Debug: a run follows every write, and the attempts themselves are in the delivery log.
+    log(undefined, "debug", "webhook deliveries", counts);
   }
   if (env.MAIN && report.disabledNow.length > 0) {
     try {
