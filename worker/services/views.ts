@@ -1,10 +1,22 @@
 import { getTableColumns, type Table } from "drizzle-orm";
 import { isoInstant } from "../db/instant-range";
-import { REMINDER_INTERNAL, reminders, TASK_INTERNAL, taskCompletions, tasks } from "../db/schema";
+import {
+  DELIVERY_INTERNAL,
+  REMINDER_INTERNAL,
+  reminders,
+  TASK_INTERNAL,
+  taskCompletions,
+  tasks,
+  WEBHOOK_INTERNAL,
+  webhookDeliveries,
+  webhookSubscriptions,
+} from "../db/schema";
 
 const INTERNAL = new Map<Table, Readonly<Record<string, true>>>([
   [tasks, TASK_INTERNAL],
   [reminders, REMINDER_INTERNAL],
+  [webhookSubscriptions, WEBHOOK_INTERNAL],
+  [webhookDeliveries, DELIVERY_INTERNAL],
 ]);
 
 /**
@@ -36,3 +48,9 @@ export const reminderView = (row: Record<string, unknown>, timezone: unknown) =>
 
 /** One completion of a task as the API shows it. */
 export const completionView = (row: Record<string, unknown>) => toResource(taskCompletions, row);
+
+/** A webhook subscription as the API shows it: never its sealed secret or lease. */
+export const webhookView = (row: Record<string, unknown>) => toResource(webhookSubscriptions, row);
+
+/** One logged webhook attempt as the API shows it, without the payload it sent. */
+export const deliveryView = (row: Record<string, unknown>) => toResource(webhookDeliveries, row);

@@ -78,5 +78,10 @@ export const webhookDeliveries = pgTable(
   ],
 );
 
+/** Columns the API never shows: the sealed secret and the engine's lease. */
+export const WEBHOOK_INTERNAL = { secret_sealed: true, lease_until: true, lease_token: true } as const;
+/** The delivery log shows an attempt's outcome; the payload stays for a redelivery. */
+export const DELIVERY_INTERNAL = { payload: true } as const;
+
 export type WebhookSubscriptionRow = typeof webhookSubscriptions.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
