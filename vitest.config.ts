@@ -6,6 +6,12 @@ import { FAKE_TOKENS, FAKE_WHATSAPP_PHONE_NUMBER_ID } from "./test/setup/fakes.t
 const TEST_BINDINGS = {
   ADMIN_TOKEN: "test-admin-token-not-a-secret",
   REALTIME_SECRET: "test-realtime-secret-not-a-secret-0123456789",
+  // The chat webhooks: Telegram's secret token, Meta's app secret and verify token.
+  TELEGRAM_WEBHOOK_SECRET: "test-telegram-webhook-secret-0123456789",
+  TELEGRAM_ALLOWED_CHAT_IDS: "7700001,7700002",
+  TELEGRAM_DEFAULT_TZ: "Europe/Berlin",
+  WHATSAPP_APP_SECRET: "test-whatsapp-app-secret-not-a-secret",
+  WHATSAPP_VERIFY_TOKEN: "test-whatsapp-verify-token",
 };
 
 /**

@@ -23,6 +23,7 @@ import { apiKeyRoutes } from "./routes/api-keys";
 import { changeRoutes } from "./routes/changes";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { integrationRoutes } from "./routes/integrations";
 import { realtimeRoutes } from "./routes/realtime";
 import { reminderRoutes } from "./routes/reminders";
 import { taskRoutes } from "./routes/tasks";
@@ -79,6 +80,8 @@ const routes = api
   .route("/agenda", agendaRoutes)
   .route("/webhooks", webhookRoutes)
   .route("/mcp", mcpRoutes);
+// The chat providers' webhooks: outside the OpenAPI document, since only Telegram and Meta call them.
+api.route("/integrations", integrationRoutes);
 
 assertWritesNeedWriteScopes(api.openAPIRegistry.definitions, {
   "POST /realtime/token": "mints a short-lived room token for what the key may already read",

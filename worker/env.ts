@@ -10,8 +10,14 @@ interface Secrets {
   REALTIME_SECRET?: string;
   /** BotFather's token; without it Telegram reminders wait as "channel not configured". */
   TELEGRAM_BOT_TOKEN?: string;
+  /** Telegram's `secret_token` for our webhook, which also signs the reminder buttons; without it no buttons. */
+  TELEGRAM_WEBHOOK_SECRET?: string;
   /** WhatsApp Cloud API access token. */
   WHATSAPP_TOKEN?: string;
+  /** The Meta app's secret: checks `X-Hub-Signature-256` on its webhooks and signs the reply buttons. */
+  WHATSAPP_APP_SECRET?: string;
+  /** The token Meta's webhook handshake (`hub.verify_token`) must present. */
+  WHATSAPP_VERIFY_TOKEN?: string;
   /** The OpenClaw gateway's `hooks.token`. */
   OPENCLAW_HOOKS_TOKEN?: string;
 }

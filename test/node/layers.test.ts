@@ -19,7 +19,10 @@ const FLOORS: string[][] = [
   ["webhooks"],
   // OAuth's authorization server and its grants (issue #18), below the auth middleware that checks its tokens.
   ["oauth"],
-  ["middleware", "reminders", "integrations"],
+  // The chat faces (issue #16): a tap or a command from Telegram or WhatsApp, applied through the
+  // services; below the reminder channels that sign the buttons they send.
+  ["integrations"],
+  ["middleware", "reminders"],
   // Each resource's request schemas and response views: the one set that both faces use.
   ["routes/*/{schemas,view}.ts"],
   ["routes", "mcp"],

@@ -55,17 +55,45 @@ const bearer = (headers: IncomingMessage["headers"], kind: Kind) =>
 
 const ROUTES: Record<Kind, Route> = {
   telegram: {
+    // The methods the Worker calls, with the checks the Bot API documents for each
+    // (core.telegram.org/bots/api#sendmessage, #answercallbackquery, #editmessagetext, #setwebhook).
+    // Calls are filed under their chat; answerCallbackQuery under `callback:<id>`; setWebhook under `setWebhook`.
     recipient(path, _headers, body) {
-      const match = /^\/bot([^/]+)\/sendMessage$/.exec(path);
+      const match = /^\/bot([^/]+)\/(sendMessage|answerCallbackQuery|editMessageText|setWebhook)$/.exec(path);
       if (!match) return { status: 404, body: { ok: false, error_code: 404, description: "Not Found" } };
       if (match[1] !== FAKE_TOKENS.telegram) {
         return { status: 401, body: { ok: false, error_code: 401, description: "Unauthorized" } };
       }
-      if (body?.chat_id == null || typeof body.text !== "string" || body.text.length > 4096) {
-        return {
-          status: 400,
-          body: { ok: false, error_code: 400, description: "Bad Request: message text is invalid" },
-        };
+      const bad = (description: string) => ({
+        status: 400,
+        body: { ok: false, error_code: 400, description: `Bad Request: ${description}` },
+      });
+      const method = match[2];
+      if (method === "answerCallbackQuery") {
+        if (typeof body?.callback_query_id !== "string")
+          return bad("query is too old and response timeout expired or query ID is invalid");
+        if (body.text !== undefined && [...String(body.text)].length > 200) return bad("MESSAGE_TOO_LONG");
+        return `callback:${body.callback_query_id}`;
+      }
+      if (method === "setWebhook") {
+        if (typeof body?.url !== "string" || !body.url.startsWith("https://"))
+          return bad("bad webhook: An HTTPS URL must be provided for webhook");
+        if (body.secret_token !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(body.secret_token))
+          return bad("secret token contains unallowed characters");
+        return "setWebhook";
+      }
+      if (body?.chat_id == null || typeof body.text !== "string" || body.text.length === 0 || body.text.length > 4096) {
+        return bad("message text is invalid");
+      }
+      if (method === "editMessageText" && typeof body.message_id !== "number")
+        return bad("message identifier is not specified");
+      const keyboard = body.reply_markup?.inline_keyboard;
+      if (body.reply_markup !== undefined && !Array.isArray(keyboard))
+        return bad("can't parse reply keyboard markup JSON object");
+      for (const button of (keyboard ?? []).flat()) {
+        // callback_data: 1-64 bytes.
+        const size = new TextEncoder().encode(String(button?.callback_data ?? "")).length;
+        if (typeof button?.text !== "string" || size < 1 || size > 64) return bad("BUTTON_DATA_INVALID");
       }
       return String(body.chat_id);
     },
@@ -73,13 +101,17 @@ const ROUTES: Record<Kind, Route> = {
       status: 200,
       body: {
         ok: true,
-        // A Message (core.telegram.org/bots/api#message): the sent message as it now is in the chat.
-        result: {
-          message_id: Math.floor(Math.random() * 1e9),
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: body.chat_id, type: String(body.chat_id).startsWith("-") ? "supergroup" : "private" },
-          text: body.text,
-        },
+        // sendMessage and editMessageText return the Message as it now is in the chat
+        // (core.telegram.org/bots/api#message); answerCallbackQuery and setWebhook return True.
+        result:
+          body?.callback_query_id !== undefined || body?.url !== undefined
+            ? true
+            : {
+                message_id: body.message_id ?? Math.floor(Math.random() * 1e9),
+                date: Math.floor(Date.now() / 1000),
+                chat: { id: body.chat_id, type: String(body.chat_id).startsWith("-") ? "supergroup" : "private" },
+                text: body.text,
+              },
       },
     }),
   },

@@ -15,8 +15,17 @@ import { ForbiddenError, UnauthenticatedError } from "../services/errors";
 import { settingsOf } from "../settings";
 import { KeyCache } from "./key-cache";
 
-/** Routes anyone may call: liveness and the API's own description. */
-export const PUBLIC_PATHS = new Set(["/health", "/openapi.json", "/docs"]);
+/**
+ * Routes anyone may call: liveness and the API's own description; and the chat providers'
+ * webhooks, which prove themselves with their own secret (routes/integrations).
+ */
+export const PUBLIC_PATHS = new Set([
+  "/health",
+  "/openapi.json",
+  "/docs",
+  "/integrations/telegram/webhook",
+  "/integrations/whatsapp/webhook",
+]);
 
 /**
  * Key lookups, hits and misses alike, are cached in the isolate (module scope holds data, never

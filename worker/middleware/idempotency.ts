@@ -22,7 +22,8 @@ const REPLAYED_HEADERS = ["content-type", "location", "etag"];
  */
 export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
-  if (key === undefined || !["POST", "PATCH", "DELETE"].includes(c.req.method)) return next();
+  // Public routes (the chat webhooks) have no key owner; they deduplicate on the provider's own ids.
+  if (key === undefined || !["POST", "PATCH", "DELETE"].includes(c.req.method) || !c.var.principal) return next();
   if (!KEY.test(key)) {
     throw new InvalidInputError("Idempotency-Key must be 1–255 visible ASCII characters.", [
       { path: "idempotency-key", location: "header", message: "1–255 visible ASCII characters" },

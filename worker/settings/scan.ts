@@ -1,11 +1,21 @@
 import { z } from "zod";
 import { recipientProblem } from "../services/recipients";
+import { normalizeTimeZone } from "../time/zone";
 import { SettingsError } from "./errors";
-import { baseUrl, count, issueLines, oneOf, optional, url } from "./vars";
+import { baseUrl, count, issueLines, list, oneOf, optional, url } from "./vars";
 
 export interface TelegramConfig {
   token: string;
   apiBase: string;
+  /**
+   * TELEGRAM_WEBHOOK_SECRET: what Telegram sends back in `X-Telegram-Bot-Api-Secret-Token`, and the
+   * key that signs the reminder buttons' `callback_data`. Unset: no webhook and no buttons.
+   */
+  webhookSecret?: string;
+  /** Chats whose commands (/today, /add) the bot answers: TELEGRAM_ALLOWED_CHAT_IDS, else the default chat. */
+  allowedChatIds: string[];
+  /** The zone /today's days are counted in. */
+  defaultTz: string;
 }
 
 export interface WhatsAppConfig {
@@ -14,6 +24,13 @@ export interface WhatsAppConfig {
   apiBase: string;
   /** An approved message template: the only kind of message delivered outside the 24-hour window. */
   template?: { name: string; language: string };
+  /**
+   * WHATSAPP_APP_SECRET: the Meta app's secret, which signs its webhooks (`X-Hub-Signature-256`) and
+   * here also the reply buttons' ids. Unset: no webhook, and reminders go out without buttons.
+   */
+  appSecret?: string;
+  /** WHATSAPP_VERIFY_TOKEN: what Meta's one-time webhook handshake must present. */
+  verifyToken?: string;
 }
 
 export interface OpenClawConfig {
@@ -79,12 +96,23 @@ const schema = z.object({
   TELEGRAM_BOT_TOKEN: optional,
   TELEGRAM_API_BASE: baseUrl("https://api.telegram.org"),
   TELEGRAM_DEFAULT_CHAT_ID: optional,
+  // Telegram allows 1–256 characters of A–Z, a–z, 0–9, _ and - (core.telegram.org/bots/api#setwebhook).
+  TELEGRAM_WEBHOOK_SECRET: optional.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z, a–z, 0–9, _ and - (Telegram's rule)")
+      .optional(),
+  ),
+  TELEGRAM_ALLOWED_CHAT_IDS: list,
+  TELEGRAM_DEFAULT_TZ: optional,
   WHATSAPP_TOKEN: optional,
   WHATSAPP_PHONE_NUMBER_ID: optional,
   WHATSAPP_API_BASE: baseUrl("https://graph.facebook.com/v21.0"),
   WHATSAPP_DEFAULT_TO: optional,
   WHATSAPP_TEMPLATE_NAME: optional,
   WHATSAPP_TEMPLATE_LANGUAGE: optional,
+  WHATSAPP_APP_SECRET: optional,
+  WHATSAPP_VERIFY_TOKEN: optional,
   OPENCLAW_HOOKS_URL: url,
   OPENCLAW_HOOKS_TOKEN: optional,
   OPENCLAW_AGENT_ID: optional.pipe(z.string().max(128, "must be at most 128 characters").optional()),
@@ -110,6 +138,13 @@ function crossChecks(v: Vars): string[] {
   together(["OPENCLAW_HOOKS_URL", "OPENCLAW_HOOKS_TOKEN"]);
   const telegramDefault = recipientProblem("telegram", v.TELEGRAM_DEFAULT_CHAT_ID);
   if (telegramDefault) problems.push(`TELEGRAM_DEFAULT_CHAT_ID: ${telegramDefault}`);
+  for (const id of v.TELEGRAM_ALLOWED_CHAT_IDS) {
+    const problem = recipientProblem("telegram", id);
+    if (problem) problems.push(`TELEGRAM_ALLOWED_CHAT_IDS: '${id}': ${problem}`);
+  }
+  if (v.TELEGRAM_DEFAULT_TZ && !normalizeTimeZone(v.TELEGRAM_DEFAULT_TZ)) {
+    problems.push(`TELEGRAM_DEFAULT_TZ: '${v.TELEGRAM_DEFAULT_TZ}' is not an IANA time zone`);
+  }
   const whatsappDefault = recipientProblem("whatsapp", v.WHATSAPP_DEFAULT_TO);
   if (whatsappDefault) problems.push(`WHATSAPP_DEFAULT_TO: ${whatsappDefault}`);
   if (v.REMINDER_MISSED_AFTER_S !== 0 && v.REMINDER_MISSED_AFTER_S <= v.REMINDER_LATE_AFTER_S) {
@@ -150,7 +185,20 @@ export function readScanConfig(env: object): ScanConfig {
     lateAfterSeconds: v.REMINDER_LATE_AFTER_S,
     missedAfterSeconds: v.REMINDER_MISSED_AFTER_S || undefined,
     defaultRecipients: { telegram: v.TELEGRAM_DEFAULT_CHAT_ID, whatsapp: v.WHATSAPP_DEFAULT_TO },
-    telegram: v.TELEGRAM_BOT_TOKEN ? { token: v.TELEGRAM_BOT_TOKEN, apiBase: v.TELEGRAM_API_BASE } : undefined,
+    telegram: v.TELEGRAM_BOT_TOKEN
+      ? {
+          token: v.TELEGRAM_BOT_TOKEN,
+          apiBase: v.TELEGRAM_API_BASE,
+          webhookSecret: v.TELEGRAM_WEBHOOK_SECRET,
+          allowedChatIds:
+            v.TELEGRAM_ALLOWED_CHAT_IDS.length > 0
+              ? v.TELEGRAM_ALLOWED_CHAT_IDS
+              : v.TELEGRAM_DEFAULT_CHAT_ID
+                ? [v.TELEGRAM_DEFAULT_CHAT_ID]
+                : [],
+          defaultTz: (v.TELEGRAM_DEFAULT_TZ && normalizeTimeZone(v.TELEGRAM_DEFAULT_TZ)) || "UTC",
+        }
+      : undefined,
     whatsapp:
       v.WHATSAPP_TOKEN && v.WHATSAPP_PHONE_NUMBER_ID
         ? {
@@ -161,6 +209,8 @@ export function readScanConfig(env: object): ScanConfig {
               v.WHATSAPP_TEMPLATE_NAME && v.WHATSAPP_TEMPLATE_LANGUAGE
                 ? { name: v.WHATSAPP_TEMPLATE_NAME, language: v.WHATSAPP_TEMPLATE_LANGUAGE }
                 : undefined,
+            appSecret: v.WHATSAPP_APP_SECRET,
+            verifyToken: v.WHATSAPP_VERIFY_TOKEN,
           }
         : undefined,
     openclaw:

@@ -113,8 +113,20 @@ describe("telegram", () => {
       providerMessageId: expect.stringMatching(/^\d+$/),
     });
     const [call] = await received("telegram", { to: chat });
-    expect(call!.body).toEqual({ chat_id: chat, text: `⏰ Reminder: ${title}\nDue 2030-01-01 10:00 UTC` });
+    expect(call!.body).toEqual({
+      chat_id: chat,
+      text: `⏰ Reminder: ${title}\nDue 2030-01-01 10:00 UTC`,
+      reply_markup: { inline_keyboard: [[expect.objectContaining({ text: "Done ✓" })], expect.any(Array)] },
+    });
     expect(call!.path).toBe(`/bot${fakes.tokens.telegram}/sendMessage`);
+  });
+
+  it("sends no buttons without TELEGRAM_WEBHOOK_SECRET: no tap could reach us", async () => {
+    const chat = uniqueChatId();
+    const plain = telegramChannel({ ...config.telegram!, webhookSecret: undefined });
+    expect((await plain.deliver(due("telegram", chat), signal())).outcome).toBe("sent");
+    const [call] = await received("telegram", { to: chat });
+    expect(call!.body.reply_markup).toBeUndefined();
   });
 
   it("refuses a wrong token as permanent, without the token in the error", async () => {
@@ -146,7 +158,12 @@ describe("telegram", () => {
   });
 
   it("treats an unreachable provider as transient, without its URL in the error", async () => {
-    const down = telegramChannel({ token: "123:secret-in-url", apiBase: "http://127.0.0.1:9" });
+    const down = telegramChannel({
+      token: "123:secret-in-url",
+      apiBase: "http://127.0.0.1:9",
+      allowedChatIds: [],
+      defaultTz: "UTC",
+    });
     const result = await down.deliver(due("telegram", uniqueChatId()), signal());
     expect(result.outcome).toBe("transient");
     expect(JSON.stringify(result)).not.toContain("secret-in-url");

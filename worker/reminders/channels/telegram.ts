@@ -1,3 +1,4 @@
+import { ACTION_LABELS, type ChatAction, signAction } from "../../integrations/buttons";
 import type { TelegramConfig } from "../../settings/scan";
 import { reminderText } from "../message";
 import { type Channel, delivered, noRecipient, permanent } from "./channel";
@@ -11,7 +12,26 @@ interface TelegramError {
 }
 
 /**
- * Telegram Bot API `sendMessage`, plain text, to the reminder's chat or the configured default chat.
+ * Done, 10 min, 1 hour and Tomorrow, as an inline keyboard (core.telegram.org/bots/api#inlinekeyboardmarkup):
+ * Done on its own row, the snoozes under it. Each button's `callback_data` is signed for this
+ * reminder and this chat (integrations/buttons.ts).
+ */
+async function keyboard(secret: string, reminderId: string, chatId: string) {
+  const button = async (action: ChatAction) => ({
+    text: action === "done" ? `${ACTION_LABELS.done} ✓` : ACTION_LABELS[action],
+    callback_data: await signAction(secret, action, reminderId, chatId),
+  });
+  return {
+    inline_keyboard: [
+      [await button("done")],
+      await Promise.all((["snooze10", "snooze60", "tomorrow"] as const).map(button)),
+    ],
+  };
+}
+
+/**
+ * Telegram Bot API `sendMessage`, plain text, with the action buttons when the bot's webhook is
+ * configured (TELEGRAM_WEBHOOK_SECRET: without it no tap could reach us), to the reminder's chat or the configured default chat.
  * Success returns the sent `Message` (core.telegram.org/bots/api#sendmessage): the message exists in
  * the chat, so the reminder is `delivered`, with Telegram's message_id kept.
  */
@@ -22,7 +42,11 @@ export function telegramChannel(config: TelegramConfig, defaultChatId?: string):
       if (!chatId) return noRecipient("TELEGRAM_DEFAULT_CHAT_ID");
       const reply = await postJson(
         `${config.apiBase}/bot${config.token}/sendMessage`,
-        { chat_id: chatId, text: reminderText(reminder.task, reminder.late) },
+        {
+          chat_id: chatId,
+          text: reminderText(reminder.task, reminder.late),
+          ...(config.webhookSecret && { reply_markup: await keyboard(config.webhookSecret, reminder.id, chatId) }),
+        },
         {},
         signal,
       );

@@ -1,0 +1,6 @@
+import { Hono } from "hono";
+import type { HonoEnv } from "../../env";
+import { telegramWebhook } from "./telegram";
+
+/** Where chat providers post: each route checks the provider's own proof instead of an API key. */
+export const integrationRoutes = new Hono<HonoEnv>().route("/telegram/webhook", telegramWebhook);
