@@ -3,6 +3,7 @@ import { inject } from "vitest";
 import type { ReminderNoticeEvent } from "../party/protocol";
 import { type Channels, createChannels } from "../worker/reminders/channels";
 import { runScan, type ScanOptions } from "../worker/reminders/scan";
+import { windowOpen } from "../worker/services/whatsapp-window";
 import { readScanConfig, type ScanConfig } from "../worker/settings/scan";
 import { type database, testStore } from "./helpers";
 
@@ -74,7 +75,8 @@ export async function scan(options: ScanOptions & { config?: ScanConfig; channel
   const config = options.config ?? scanConfig();
   const store = testStore();
   const notices: ReminderNoticeEvent[] = [];
-  const report = await runScan(store, config, options.channels ?? createChannels(config), {
+  const channels = options.channels ?? createChannels(config, undefined, undefined, (waId) => windowOpen(store, waId));
+  const report = await runScan(store, config, channels, {
     ...options,
     onNotice: (notice) => notices.push(notice),
   });

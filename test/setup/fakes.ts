@@ -53,6 +53,30 @@ interface Route {
 const bearer = (headers: IncomingMessage["headers"], kind: Kind) =>
   headers.authorization === `Bearer ${FAKE_TOKENS[kind]}`;
 
+/**
+ * An interactive reply-buttons message as the Cloud API accepts it: body text of 1–1024 characters,
+ * 1–3 reply buttons with unique ids of at most 256 characters and unique titles of 1–20
+ * (developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages).
+ */
+function validReplyButtons(interactive: any): boolean {
+  const buttons = interactive?.action?.buttons;
+  const text = interactive?.body?.text;
+  if (interactive?.type !== "button" || typeof text !== "string" || text.length < 1 || text.length > 1024) return false;
+  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return false;
+  const ok = buttons.every(
+    (b: any) =>
+      b?.type === "reply" &&
+      typeof b.reply?.id === "string" &&
+      b.reply.id.length >= 1 &&
+      b.reply.id.length <= 256 &&
+      typeof b.reply.title === "string" &&
+      [...b.reply.title].length >= 1 &&
+      [...b.reply.title].length <= 20,
+  );
+  const unique = (key: "id" | "title") => new Set(buttons.map((b: any) => b.reply[key])).size === buttons.length;
+  return ok && unique("id") && unique("title");
+}
+
 const ROUTES: Record<Kind, Route> = {
   telegram: {
     // The methods the Worker calls, with the checks the Bot API documents for each
@@ -128,6 +152,9 @@ const ROUTES: Record<Kind, Route> = {
       }
       if (body?.messaging_product !== "whatsapp" || typeof body.to !== "string") {
         return { status: 400, body: { error: { message: "Invalid parameter", code: 100 } } };
+      }
+      if (body.type === "interactive" && !validReplyButtons(body.interactive)) {
+        return { status: 400, body: { error: { message: "(#131009) Parameter value is not valid", code: 131009 } } };
       }
       return body.to;
     },

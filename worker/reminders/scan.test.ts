@@ -51,7 +51,7 @@ describe("delivering a due reminder", () => {
     expect(report).toMatchObject({ claimed: 1, sent: 1, retrying: 0, failed: 0, stoppedBy: "nothing due" });
     const calls = await received("telegram", { to: chat });
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.body).toEqual({
+    expect(calls[0]!.body).toMatchObject({
       chat_id: chat,
       text: `⏰ Reminder: ${task.title}\nDue 2030-01-01 10:00 UTC\n\nCheck and merge pending PRs`,
     });
@@ -98,7 +98,7 @@ describe("delivering a due reminder", () => {
     const { report } = await scan({
       taskIds: [task.id],
       clock: at(1),
-      config: scanConfig({ WHATSAPP_DEFAULT_TO: phone }),
+      config: scanConfig({ WHATSAPP_DEFAULT_TO: phone, WHATSAPP_TEMPLATE_NAME: "", WHATSAPP_TEMPLATE_LANGUAGE: "" }),
     });
     expect(report.sent).toBe(1);
     const calls = await received("whatsapp", { to: phone.slice(1) });

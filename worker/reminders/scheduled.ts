@@ -1,5 +1,6 @@
 import type { ReminderNoticeEvent } from "../../party/protocol";
 import { errorFields, log } from "../http/log";
+import { windowOpen } from "../services/whatsapp-window";
 import { settingsOf } from "../settings";
 import { nudgeWebhooks } from "../webhooks/announce";
 import { beginUnitOfWork, type UnitOfWorkOptions, type WorkEnv } from "../work/unit-of-work";
@@ -36,7 +37,9 @@ export async function scanDueReminders(
     const report: ScanReport = await runScan(
       work.store,
       config,
-      createChannels(config, room, webhookChannel(work.store, settingsOf(env).webhooks)),
+      createChannels(config, room, webhookChannel(work.store, settingsOf(env).webhooks), (waId) =>
+        windowOpen(work.store, waId),
+      ),
       {
         dueBy,
         onNotice: (notice) => notices.push(notice),

@@ -6,3 +6,4 @@ export * from "./reminders";
 export * from "./task-completions";
 export * from "./tasks";
 export * from "./webhooks";
+export * from "./whatsapp-contacts";

@@ -74,6 +74,8 @@ export const reminders = pgTable(
       .where(sql`${t.delivery_state} = 'accepted'`),
     // The agenda's failed and missed reminders, by the time they were due. Written without the new
     // statuses' names: Postgres refuses an enum value in the transaction that added it.
+    // WhatsApp's status webhooks name a message by its id (wamid…): they confirm or fail its reminder.
+    index("reminders_provider_message_idx").on(t.provider_message_id).where(sql`${t.provider_message_id} is not null`),
     index("reminders_unsent_idx").on(t.remind_at).where(sql`${t.status} <> 'scheduled' and ${t.status} <> 'sent'`),
   ],
 );

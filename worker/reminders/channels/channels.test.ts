@@ -54,7 +54,8 @@ function due(channel: DueReminder["channel"], recipient: string | null, title = 
 }
 
 const signal = () => AbortSignal.timeout(5000);
-const config = scanConfig();
+// Plain text unless a test asks for the template.
+const config = scanConfig({ WHATSAPP_TEMPLATE_NAME: "", WHATSAPP_TEMPLATE_LANGUAGE: "" });
 const telegram = telegramChannel(config.telegram!);
 const whatsapp = whatsappChannel(config.whatsapp!);
 

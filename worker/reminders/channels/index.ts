@@ -4,7 +4,7 @@ import { type Channel, notConfigured } from "./channel";
 import { openclawChannel } from "./openclaw";
 import { telegramChannel } from "./telegram";
 import { type ReminderRoom, uiChannel } from "./ui";
-import { whatsappChannel } from "./whatsapp";
+import { type WindowLookup, whatsappChannel } from "./whatsapp";
 
 export type Channels = Record<ReminderRow["channel"], Channel>;
 
@@ -16,6 +16,8 @@ export function createChannels(
   config: ScanConfig,
   room?: () => Promise<ReminderRoom>,
   webhook: Channel = notConfigured("this scan has no webhook subscriptions to deliver to"),
+  /** Whether a WhatsApp user's 24-hour window is open; without it WhatsApp reminders never carry buttons. */
+  whatsappWindow?: WindowLookup,
 ): Channels {
   const { telegram, whatsapp, openclaw, defaultRecipients: to, providerTimeoutMs } = config;
   return {
@@ -27,7 +29,7 @@ export function createChannels(
     whatsapp: openclaw
       ? openclawChannel(openclaw, "whatsapp", to.whatsapp, providerTimeoutMs)
       : whatsapp
-        ? whatsappChannel(whatsapp, to.whatsapp)
+        ? whatsappChannel(whatsapp, to.whatsapp, whatsappWindow)
         : notConfigured(
             "set WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID, or OPENCLAW_HOOKS_URL and OPENCLAW_HOOKS_TOKEN",
           ),

@@ -1,24 +1,10 @@
+import { ACTION_LABELS, type ChatAction, signAction } from "../../integrations/buttons";
+import { OUTSIDE_WINDOW, TRANSIENT_CODES } from "../../integrations/whatsapp/codes";
 import type { WhatsAppConfig } from "../../settings/scan";
 import type { DueReminder } from "../claim";
 import { formatDueTime, latenessLine, reminderText, truncate } from "../message";
 import { accepted, type Channel, type DeliveryResult, noRecipient, permanent, transient } from "./channel";
 import { classifyStatus, describeBody, isReply, postJson } from "./http";
-
-/**
- * Error codes that mean "not now" rather than "never": throughput and pair-rate limits, and the
- * Graph API's own rate limits and temporary outages.
- */
-const TRANSIENT_CODES = new Set([
-  2, // service temporarily unavailable
-  4, // application request limit reached
-  80007, // WhatsApp Business Account rate limit
-  130429, // throughput exceeded (80 messages/s per number by default)
-  131016, // service overloaded
-  131056, // too many messages to one recipient (about one per 6 s)
-]);
-
-/** Outside the 24-hour window only an approved template is delivered; say how to fix it. */
-const OUTSIDE_WINDOW = 131047;
 
 interface GraphError {
   error?: { message?: string; code?: number; error_subcode?: number; error_data?: { details?: string } };
@@ -46,6 +32,30 @@ function message(config: WhatsAppConfig, reminder: DueReminder) {
   };
 }
 
+/** An interactive message's body text takes at most 1024 characters. */
+const INTERACTIVE_BODY_LIMIT = 1024;
+
+/**
+ * Within the window: the reminder as an interactive message with three reply buttons, Done, 1 hour
+ * and Tomorrow (at most 3, titles of at most 20 characters, ids of at most 256:
+ * developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages). Each
+ * id is signed for this reminder and this number (integrations/buttons.ts).
+ */
+async function interactive(secret: string, reminder: DueReminder, waId: string) {
+  const button = async (action: ChatAction) => ({
+    type: "reply",
+    reply: { id: await signAction(secret, action, reminder.id, waId), title: ACTION_LABELS[action] },
+  });
+  return {
+    type: "interactive",
+    interactive: {
+      type: "button",
+      body: { text: reminderText(reminder.task, reminder.late, INTERACTIVE_BODY_LIMIT) },
+      action: { buttons: await Promise.all((["done", "snooze60", "tomorrow"] as const).map(button)) },
+    },
+  };
+}
+
 function classify(status: number, body: unknown, retryAfterSeconds?: number): DeliveryResult {
   const error = (body as GraphError)?.error;
   if (!error?.code) return classifyStatus(status, describeBody(body), retryAfterSeconds);
@@ -57,24 +67,32 @@ function classify(status: number, body: unknown, retryAfterSeconds?: number): De
   return status >= 500 ? transient(text, retryAfterSeconds) : permanent(text);
 }
 
+/** Whether the user behind a WhatsApp id wrote to us within the last 24 hours (services/whatsapp-window.ts). */
+export type WindowLookup = (waId: string) => Promise<boolean>;
+
 /**
- * WhatsApp Cloud API `messages`, to the reminder's number or the configured default number. A 200
+ * WhatsApp Cloud API `messages`, to the reminder's number or the configured default number: with
+ * buttons when the user's window is open and our webhook can hear the reply (WHATSAPP_APP_SECRET),
+ * else the template, else plain text. A 200
  * with a message id means Meta accepted it, not that it reached the phone: the reminder is
  * `accepted`, with the id kept, which the `delivered`/`read` statuses of Meta's webhooks name when
  * they confirm it.
  */
-export function whatsappChannel(config: WhatsAppConfig, defaultTo?: string): Channel {
+export function whatsappChannel(config: WhatsAppConfig, defaultTo?: string, windowOf?: WindowLookup): Channel {
   return {
     async deliver(reminder, signal) {
       const to = reminder.recipient ?? defaultTo;
       if (!to) return noRecipient("WHATSAPP_DEFAULT_TO");
+      const waId = to.replace(/^\+/, "");
+      // Unknown is closed: the template reaches the user either way.
+      const buttons = config.appSecret && windowOf && (await windowOf(waId).catch(() => false));
       const reply = await postJson(
         `${config.apiBase}/${config.phoneNumberId}/messages`,
         {
           messaging_product: "whatsapp",
           recipient_type: "individual",
-          to: to.replace(/^\+/, ""),
-          ...message(config, reminder),
+          to: waId,
+          ...(buttons ? await interactive(config.appSecret!, reminder, waId) : message(config, reminder)),
         },
         { authorization: `Bearer ${config.token}` },
         signal,
