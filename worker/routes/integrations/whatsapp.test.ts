@@ -2,10 +2,10 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call } from "../../../test/helpers";
 import { received, scan, uniquePhone } from "../../../test/reminders";
-import { FAKE_WHATSAPP_PHONE_NUMBER_ID } from "../../../test/setup/fakes";
 import { eventually } from "../../../test/sync-harness";
 
-const vars = env as { WHATSAPP_APP_SECRET?: string; WHATSAPP_VERIFY_TOKEN?: string };
+const vars = env as { WHATSAPP_APP_SECRET?: string; WHATSAPP_VERIFY_TOKEN?: string; WHATSAPP_PHONE_NUMBER_ID?: string };
+const FAKE_WHATSAPP_PHONE_NUMBER_ID = vars.WHATSAPP_PHONE_NUMBER_ID!;
 const APP_SECRET = vars.WHATSAPP_APP_SECRET!;
 const VERIFY_TOKEN = vars.WHATSAPP_VERIFY_TOKEN!;
 
@@ -140,7 +140,7 @@ describe("GET /integrations/whatsapp/webhook (Meta's verification handshake)", (
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toBe(1158201444);
-    for (const query of [
+    for (const query of <Record<string, string>[]>[
       { "hub.mode": "subscribe", "hub.verify_token": `${VERIFY_TOKEN}x`, "hub.challenge": "1" },
       { "hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1" },
       { "hub.challenge": "1" },
