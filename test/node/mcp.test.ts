@@ -72,6 +72,7 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
         "list_webhooks",
         "create_webhook",
         "move_reminder",
+        "quick_add",
         "snooze_reminder",
         "update_task",
       ].sort(),
