@@ -1,9 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../http/fields";
-import { QuickAdd, QuickAdded } from "../../routes/tasks/quick-schemas";
-import { toQuickAdded } from "../../routes/tasks/quick-view";
-import { CreateTask, Task, TaskListQuery, TaskPage, UpdateTask } from "../../routes/tasks/schemas";
-import { toTask } from "../../routes/tasks/view";
+import {
+  CreateTask,
+  QuickAdd,
+  QuickAdded,
+  Task,
+  TaskListQuery,
+  TaskPage,
+  UpdateTask,
+} from "../../routes/tasks/schemas";
+import { toQuickAdded, toTask } from "../../routes/tasks/view";
 import { hasScope } from "../../services/api-keys";
 import { quickAdd } from "../../services/quick-add";
 import * as service from "../../services/tasks";

@@ -9,18 +9,18 @@ import { quickAdd } from "../../services/quick-add";
 import { listCompletions } from "../../services/task-completions";
 import * as service from "../../services/tasks";
 import { updateTask } from "../../services/update-task";
-import { QuickAdd, QuickAdded } from "./quick-schemas";
-import { toQuickAdded } from "./quick-view";
 import {
   CompletionListQuery,
   CreateTask,
+  QuickAdd,
+  QuickAdded,
   Task,
   TaskCompletionPage,
   TaskListQuery,
   TaskPage,
   UpdateTask,
 } from "./schemas";
-import { toCompletion, toTask } from "./view";
+import { toCompletion, toQuickAdded, toTask } from "./view";
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(
