@@ -21,13 +21,13 @@ export interface QuickParse {
 /**
  * "remind me" in its usual forms: with how long before the due ("remind me 1 hour before"), leading
  * into the task ("remind me to stretch …"), or alone. Only the phrase is found here; chrono reads
- * the duration.
+ * the duration, which is short: the bound keeps chrono's work on it small whatever the text.
  */
 const REMINDER =
-  /(?:[,;]\s*|\b)(?:(?:and|then|please|also)\s+)*(?:remind|notify|alert|ping)\s+me\b(?:\s+(?!(?:to|about|that)\b)(?<lead>[^,;.]+?)\s+(?:before(?:hand)?|earlier|ahead(?:\s+of\s+time)?|in\s+advance|prior)\b(?:\s+(?:it|that))?)?(?:\s+(?:to|about|that)\b)?/i;
+  /(?:[,;]\s*|\b)(?:(?:and|then|please|also)\s+)*(?:remind|notify|alert|ping)\s+me\b(?:\s+(?!(?:to|about|that)\b)(?<lead>[^,;.]{1,40}?)\s+(?:before(?:hand)?|earlier|ahead(?:\s+of\s+time)?|in\s+advance|prior)\b(?:\s+(?:it|that))?)?(?:\s+(?:to|about|that)\b)?/i;
 
 /** Words that tie a removed date phrase to the rest ("pay rent on", "submit by"), dropped with it. */
-const TRAILING_TIE = /\s+(?:on|at|by|for|due|until|before)\s*$/i;
+const TRAILING_TIE = /(?:^|\s+)(?:on|at|by|for|due|until|before)\s*$/i;
 const LEADING_TIE = /^\s*(?:to|about|that|and|then)\s+/i;
 const EDGE_PUNCTUATION = /^[\s,;:.!–—-]+|[\s,;:–—-]+$|(?<=\S)\s*[.!]+$/g;
 
@@ -121,7 +121,10 @@ function dueOf(found: Found, floatingNow: number, now: number, timezone: string)
     return { text, all_day: false, instant, local: isoLocal(toLocal(instant, timezone)) };
   }
   const part = (name: "year" | "month" | "day" | "hour" | "minute" | "second") => start.get(name) ?? 0;
-  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
+  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not.
+  const wall = new Date(
+    Date.UTC(2000, part("month") - 1, part("day"), part("hour"), part("minute"), part("second")),
+  ).setUTCFullYear(part("year"));
   if (!start.isCertain("hour")) {
     const date = localDate(wall);
     return { text, all_day: true, date, local: date };

@@ -121,6 +121,13 @@ describe("POST /tasks/quick", () => {
     expect(problem.errors?.map((e) => e.path)).toEqual(["text"]);
   });
 
+  for (const text of ["renew it in 10000 years", "renew it on 0000-01-01", "renew it on Jan 1 1969 at 9"]) {
+    it(`answers 422 naming text for a due outside the instant range: "${text}"`, async () => {
+      const problem = expectProblem(await call("POST", "/tasks/quick", { text }), 422);
+      expect(problem.errors?.map((e) => e.path)).toEqual(["text"]);
+    });
+  }
+
   const invalid: [string, unknown, string][] = [
     ["no text", {}, "text"],
     ["a blank text", { text: "  " }, "text"],
