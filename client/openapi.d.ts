@@ -48,6 +48,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tasks/quick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a task from one line of text
+         * @description Reads a due and an optional reminder out of `text` (English, by chrono), in `timezone`: "call the dentist tomorrow at 9", "pay rent on the 1st, remind me 1 hour before", "remind me to stretch in 20 minutes". A date without a time makes an all-day task; text without a date makes an undated task. The task and its reminder are created together; `understood` says how the text was read. A reminder also needs the scope `reminders:write` (403 otherwise, and nothing is created); asking for one without a date or time is a 422 naming `text`.
+         */
+        post: operations["quickAddTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks/{id}": {
         parameters: {
             query?: never;
@@ -564,63 +584,33 @@ export interface components {
             /** @enum {string} */
             source?: "telegram" | "whatsapp" | "ui" | "system";
         };
-        TaskPage: {
-            items: components["schemas"]["Task"][];
-            /** @description Pass as `cursor` for the next page; null on the last. */
-            next_cursor: string | null;
+        QuickAdded: {
+            task: components["schemas"]["Task"];
+            reminder: components["schemas"]["Reminder"];
+            /** @description What the text was read as, to confirm with the user. */
+            understood: {
+                /**
+                 * @description The words read as the due; null if none.
+                 * @example tomorrow at 9
+                 */
+                due_text: string | null;
+                /**
+                 * @description The due as wall time in `timezone` (ISO 8601 without an offset), or its date when all-day; null if none.
+                 * @example 2026-03-02T09:00:00
+                 */
+                due_local: string | null;
+                /** @example Europe/Berlin */
+                timezone: string;
+                /**
+                 * @description The words read as the reminder request.
+                 * @example remind me 1 hour before
+                 */
+                reminder_text?: string;
+                /** @description Whether the due is a date without a time. */
+                all_day: boolean;
+            };
         };
-        UpdateTask: {
-            /** @example Review pull requests */
-            title?: string;
-            /** @example Check and merge pending PRs */
-            description?: string | null;
-            /** @enum {string} */
-            status?: "pending" | "completed" | "cancelled";
-            /**
-             * Format: date-time
-             * @example 2026-03-01T10:00:00Z
-             */
-            due_time?: string | null;
-            /**
-             * Format: date
-             * @example 2026-03-01
-             */
-            due_date?: string | null;
-            /** @example Europe/Berlin */
-            timezone?: string;
-            /** @example FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0 */
-            rrule?: string | null;
-            /** @enum {string} */
-            source?: "telegram" | "whatsapp" | "ui" | "system";
-        };
-        TaskCompletionPage: {
-            items: components["schemas"]["TaskCompletion"][];
-            /** @description Pass as `cursor` for the next page; null on the last. */
-            next_cursor: string | null;
-        };
-        TaskCompletion: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            task_id: string;
-            /** @description The occurrence completed; null if not recurring. */
-            occurrence: number | null;
-            /**
-             * Format: date-time
-             * @description The due it had when completed.
-             * @example 2026-03-01T10:00:00.000Z
-             */
-            due_time: string | null;
-            /** Format: date */
-            due_date: string | null;
-            /** @description The task's IANA time zone when it was completed. */
-            timezone: string;
-            /**
-             * Format: date-time
-             * @example 2026-03-01T10:00:00.000Z
-             */
-            completed_at: string;
-        };
+        /** @description The reminder the text asked for; null if none. */
         Reminder: {
             /** Format: uuid */
             id: string;
@@ -679,6 +669,81 @@ export interface components {
              * @example Europe/Berlin
              */
             timezone: string;
+        } | null;
+        QuickAdd: {
+            /**
+             * @description The task as a person would say it, in English: its due (a date, a time, or both) and, optionally, `remind me` (at the due), `remind me 1 hour before`, or `remind me to …`.
+             * @example call the dentist tomorrow at 9, remind me 1 hour before
+             */
+            text: string;
+            /**
+             * @description IANA zone the text's dates and times are meant in, and the task's zone; default UTC.
+             * @example Europe/Berlin
+             */
+            timezone?: string;
+            /**
+             * @description Where the reminder goes, if the text asks for one; default `ui`.
+             * @enum {string}
+             */
+            channel?: "telegram" | "whatsapp" | "ui" | "webhook";
+            recipient?: string | null;
+        };
+        TaskPage: {
+            items: components["schemas"]["Task"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            next_cursor: string | null;
+        };
+        UpdateTask: {
+            /** @example Review pull requests */
+            title?: string;
+            /** @example Check and merge pending PRs */
+            description?: string | null;
+            /** @enum {string} */
+            status?: "pending" | "completed" | "cancelled";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T10:00:00Z
+             */
+            due_time?: string | null;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            due_date?: string | null;
+            /** @example Europe/Berlin */
+            timezone?: string;
+            /** @example FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0 */
+            rrule?: string | null;
+            /** @enum {string} */
+            source?: "telegram" | "whatsapp" | "ui" | "system";
+        };
+        TaskCompletionPage: {
+            items: components["schemas"]["TaskCompletion"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            next_cursor: string | null;
+        };
+        TaskCompletion: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            task_id: string;
+            /** @description The occurrence completed; null if not recurring. */
+            occurrence: number | null;
+            /**
+             * Format: date-time
+             * @description The due it had when completed.
+             * @example 2026-03-01T10:00:00.000Z
+             */
+            due_time: string | null;
+            /** Format: date */
+            due_date: string | null;
+            /** @description The task's IANA time zone when it was completed. */
+            timezone: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T10:00:00.000Z
+             */
+            completed_at: string;
         };
         CreateReminder: {
             /** Format: uuid */
@@ -1189,6 +1254,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this route needs. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's state, or with a request still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Understood, but a field is invalid. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quickAddTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuickAdd"];
+            };
+        };
+        responses: {
+            /** @description The created task and reminder; Location names the task. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickAdded"];
                 };
             };
             /** @description Malformed request (for example, invalid JSON). */

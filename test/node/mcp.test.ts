@@ -72,6 +72,7 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
         "list_webhooks",
         "create_webhook",
         "move_reminder",
+        "quick_add",
         "snooze_reminder",
         "update_task",
       ].sort(),
@@ -172,6 +173,12 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
     await call("complete_task", { id: task.id });
     await call("delete_reminder", { id: reminder.id });
     await call("delete_task", { id: task.id });
+    const quick = await call("quick_add", {
+      text: "Schema check on May 2 2099 at 9, remind me",
+      timezone: "Europe/Berlin",
+    });
+    expect(quick.understood).toMatchObject({ due_local: "2099-05-02T09:00:00", reminder_text: "remind me" });
+    await call("delete_task", { id: quick.task.id });
     const hook = await call("create_webhook", {
       url: "https://hooks.example.com/schema",
       events: ["*"],

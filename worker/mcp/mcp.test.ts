@@ -15,6 +15,7 @@ const TOOLS = [
   "update_task",
   "complete_task",
   "delete_task",
+  "quick_add",
   "create_reminder",
   "list_reminders",
   "move_reminder",
@@ -63,6 +64,7 @@ describe("MCP: connecting", () => {
         "delete_reminder",
         "delete_task",
         "move_reminder",
+        "quick_add",
         "snooze_reminder",
         "update_task",
       ].sort(),
@@ -338,6 +340,41 @@ describe("MCP: each tool is its REST operation", () => {
       id: reminder.id,
     });
     expect(await sql`select id from reminders where id = ${reminder.id}`).toHaveLength(0);
+  });
+});
+
+describe("MCP: quick_add", () => {
+  it("creates the task and its reminder as POST /tasks/quick does, and says what it understood", async () => {
+    const word = `qa${crypto.randomUUID().replace(/[\d-]/g, "")}`;
+    const added = await callToolOk(admin, "quick_add", {
+      text: `call ${word} on March 20 2030 at 9:30, remind me 1 hour before`,
+      timezone: "America/New_York",
+    });
+    expect(added.task).toMatchObject({ title: `call ${word}`, due_time: "2030-03-20T13:30:00.000Z" });
+    expect(added.reminder).toMatchObject({ task_id: added.task.id, offset_minutes: -60, channel: "ui" });
+    expect(added.understood).toMatchObject({ due_local: "2030-03-20T09:30:00", all_day: false });
+    const rest = await call("GET", `/tasks/${added.task.id}`);
+    expect(rest.body).toEqual(added.task);
+    const stored = await sql`select remind_at from reminders where task_id = ${added.task.id}`;
+    expect(stored.map((r) => r.remind_at.toISOString())).toEqual(["2030-03-20T12:30:00.000Z"]);
+  });
+
+  it("refuses a reminder to a key without reminders:write, naming the scope, and creates nothing", async () => {
+    const writer = await createKey(["tasks:read", "tasks:write"], "mcp quick add without reminders");
+    const client = await connectMcp(MCP, writer.bearer, workerFetch);
+    const word = `qa${crypto.randomUUID().replace(/[\d-]/g, "")}`;
+    const refused = await callTool(client, "quick_add", { text: `call ${word} tomorrow at 9, remind me` });
+    expect(refused.isError).toBe(true);
+    expect(toolText(refused)).toContain("'reminders:write'");
+    expect(problemOf(refused)).toMatchObject({ status: 403 });
+    expect(await sql`select id from tasks where title like ${`%${word}%`}`).toHaveLength(0);
+    expect((await callToolOk(client, "quick_add", { text: `call ${word} tomorrow` })).reminder).toBeNull();
+  });
+
+  it("answers a reminder without a time with a tool error naming text", async () => {
+    const result = await callTool(admin, "quick_add", { text: "remind me sometime" });
+    expect(problemOf(result)).toMatchObject({ status: 422 });
+    expect(problemOf(result).errors.map((e: { path: string }) => e.path)).toEqual(["text"]);
   });
 });
 

@@ -1,7 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../http/fields";
-import { CreateTask, Task, TaskListQuery, TaskPage, UpdateTask } from "../../routes/tasks/schemas";
-import { toTask } from "../../routes/tasks/view";
+import {
+  CreateTask,
+  QuickAdd,
+  QuickAdded,
+  Task,
+  TaskListQuery,
+  TaskPage,
+  UpdateTask,
+} from "../../routes/tasks/schemas";
+import { toQuickAdded, toTask } from "../../routes/tasks/view";
+import { hasScope } from "../../services/api-keys";
+import { quickAdd } from "../../services/quick-add";
 import * as service from "../../services/tasks";
 import { updateTask } from "../../services/update-task";
 import { Deleted, defineTool, TIME_RULE } from "../tool";
@@ -24,6 +34,23 @@ export const taskTools = [
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run: async ({ store }, args) => toTask(await service.createTask(store, args)),
+  }),
+  defineTool({
+    name: "quick_add",
+    title: "Quick add a task from the user's words",
+    description:
+      'Create a task, and a reminder if asked, from one line in English as the user said it: "call the dentist tomorrow at 9", "pay rent on the 1st, remind me 1 hour before", "remind me to stretch in 20 minutes". The server reads the date and time in `timezone` (an IANA name such as Europe/Berlin; default UTC): pass the user\'s zone, and if you do not know it, ask them; never guess one. A date without a time makes an all-day task. The result\'s `understood` (due_text, due_local, all_day, reminder_text) says how the words were read: tell the user, and fix it with update_task if it is wrong. Adding a reminder also needs the scope \'reminders:write\'.',
+    scope: "tasks:write",
+    input: QuickAdd,
+    output: QuickAdded,
+    arguments: {
+      text: "The user's words, e.g. 'call the dentist tomorrow at 9, remind me 1 hour before'.",
+      timezone: "The user's IANA time zone, e.g. Europe/Berlin; default UTC.",
+      channel: "Where the reminder goes, if the text asks for one: telegram, whatsapp, ui (default) or webhook.",
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run: async ({ store, principal }, args) =>
+      toQuickAdded(await quickAdd(store, args, { allowReminder: hasScope(principal, "reminders:write") })),
   }),
   defineTool({
     name: "list_tasks",

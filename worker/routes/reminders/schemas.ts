@@ -23,7 +23,10 @@ import { recipientProblem } from "../../services/recipients";
 type ReminderChannel = (typeof reminderChannel.enumValues)[number];
 
 /** The recipient must suit the channel; a PATCH that sends only one of them is checked by the service. */
-const recipientSuitsChannel = (v: { channel?: ReminderChannel; recipient?: string | null }, ctx: z.RefinementCtx) => {
+export const recipientSuitsChannel = (
+  v: { channel?: ReminderChannel; recipient?: string | null },
+  ctx: z.RefinementCtx,
+) => {
   const message = v.channel && recipientProblem(v.channel, v.recipient);
   if (message) ctx.addIssue({ code: "custom", path: ["recipient"], message });
 };

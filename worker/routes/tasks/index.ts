@@ -4,19 +4,23 @@ import { etagOf, ifMatchVersion, notModified } from "../../http/etag";
 import { IdParam } from "../../http/fields";
 import { empty, json, jsonBody, notModifiedResponse, problems, requestHeaders } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
+import { hasScope } from "../../services/api-keys";
+import { quickAdd } from "../../services/quick-add";
 import { listCompletions } from "../../services/task-completions";
 import * as service from "../../services/tasks";
 import { updateTask } from "../../services/update-task";
 import {
   CompletionListQuery,
   CreateTask,
+  QuickAdd,
+  QuickAdded,
   Task,
   TaskCompletionPage,
   TaskListQuery,
   TaskPage,
   UpdateTask,
 } from "./schemas";
-import { toCompletion, toTask } from "./view";
+import { toCompletion, toQuickAdded, toTask } from "./view";
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>()
   .openapi(
@@ -38,6 +42,31 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
     async (c) => {
       const task = toTask(await service.createTask(c.var.store, c.req.valid("json")));
       return c.json(task, 201, { location: `/tasks/${task.id}`, etag: etagOf(task.version) });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/quick",
+      tags: ["tasks"],
+      operationId: "quickAddTask",
+      summary: "Create a task from one line of text",
+      description:
+        'Reads a due and an optional reminder out of `text` (English, by chrono), in `timezone`: "call the dentist tomorrow at 9", "pay rent on the 1st, remind me 1 hour before", "remind me to stretch in 20 minutes". A date without a time makes an all-day task; text without a date makes an undated task. The task and its reminder are created together; `understood` says how the text was read. A reminder also needs the scope `reminders:write` (403 otherwise, and nothing is created); asking for one without a date or time is a 422 naming `text`.',
+      ...scoped("tasks:write"),
+      request: jsonBody(QuickAdd),
+      responses: {
+        201: json(QuickAdded, "The created task and reminder; Location names the task.", "Location"),
+        ...problems(400, 413, 415, 422),
+      },
+    }),
+    async (c) => {
+      const added = toQuickAdded(
+        await quickAdd(c.var.store, c.req.valid("json"), {
+          allowReminder: hasScope(c.var.principal, "reminders:write"),
+        }),
+      );
+      return c.json(added, 201, { location: `/tasks/${added.task.id}` });
     },
   )
   .openapi(

@@ -23,6 +23,7 @@ import {
   timestampOutput,
   timeZoneInput,
 } from "../../http/fields";
+import { CreateReminder, Reminder, recipientSuitsChannel } from "../reminders/schemas";
 
 export const Task = createSelectSchema(tasks, {
   due_time: timestampOutput()
@@ -110,3 +111,47 @@ export const TaskCompletion = createSelectSchema(taskCompletions, {
 export const CompletionListQuery = z.strictObject({ limit: limit(), cursor: cursor() });
 
 export const TaskCompletionPage = page(TaskCompletion).openapi("TaskCompletionPage");
+
+export const QuickAdd = z
+  .strictObject({
+    text: text(1, TITLE_MAX).openapi({
+      description:
+        "The task as a person would say it, in English: its due (a date, a time, or both) and, optionally, `remind me` (at the due), `remind me 1 hour before`, or `remind me to …`.",
+      example: "call the dentist tomorrow at 9, remind me 1 hour before",
+    }),
+    timezone: timeZoneInput()
+      .optional()
+      .openapi({ description: "IANA zone the text's dates and times are meant in, and the task's zone; default UTC." }),
+    channel: CreateReminder.shape.channel
+      .optional()
+      .openapi({ description: "Where the reminder goes, if the text asks for one; default `ui`." }),
+    recipient: CreateReminder.shape.recipient,
+  })
+  .superRefine(recipientSuitsChannel)
+  .openapi("QuickAdd");
+
+export const QuickAdded = z
+  .object({
+    task: Task,
+    reminder: Reminder.nullable().openapi({ description: "The reminder the text asked for; null if none." }),
+    understood: z
+      .object({
+        due_text: z
+          .string()
+          .nullable()
+          .openapi({ description: "The words read as the due; null if none.", example: "tomorrow at 9" }),
+        due_local: z.string().nullable().openapi({
+          description:
+            "The due as wall time in `timezone` (ISO 8601 without an offset), or its date when all-day; null if none.",
+          example: "2026-03-02T09:00:00",
+        }),
+        timezone: z.string().openapi({ example: "Europe/Berlin" }),
+        reminder_text: z
+          .string()
+          .optional()
+          .openapi({ description: "The words read as the reminder request.", example: "remind me 1 hour before" }),
+        all_day: z.boolean().openapi({ description: "Whether the due is a date without a time." }),
+      })
+      .openapi({ description: "What the text was read as, to confirm with the user." }),
+  })
+  .openapi("QuickAdded");

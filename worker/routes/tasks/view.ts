@@ -1,6 +1,8 @@
 import type { z } from "@hono/zod-openapi";
+import type { QuickAdded as QuickAddedRow } from "../../services/quick-add";
 import { completionView, taskView } from "../../services/views";
-import type { Task, TaskCompletion } from "./schemas";
+import { toReminder } from "../reminders/view";
+import type { QuickAdded, Task, TaskCompletion } from "./schemas";
 
 export type TaskResource = z.infer<typeof Task>;
 
@@ -9,3 +11,10 @@ export const toTask = (row: Record<string, unknown>) => taskView(row) as TaskRes
 
 /** A completion row as `GET /tasks/{id}/completions` shows it. */
 export const toCompletion = (row: Record<string, unknown>) => completionView(row) as z.infer<typeof TaskCompletion>;
+
+/** A quick add's result as REST and the MCP tool show it. */
+export const toQuickAdded = ({ task, reminder, understood }: QuickAddedRow): z.infer<typeof QuickAdded> => ({
+  task: toTask(task),
+  reminder: reminder && toReminder(reminder),
+  understood,
+});
