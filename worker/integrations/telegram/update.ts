@@ -4,6 +4,7 @@ import type { TelegramConfig } from "../../settings/scan";
 import { applyChatAction } from "../actions";
 import { agendaText } from "../agenda-text";
 import { verifyAction } from "../buttons";
+import { quickAddReply } from "../quick-add-reply";
 import type { BotCall } from "./bot-api";
 
 /**
@@ -74,9 +75,7 @@ async function onTap(store: Store, secret: string, query: CallbackQuery, now: Da
 /** `/today`, `/add …`, `/today@our_bot`: the command's name and the rest of the text. */
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+([\s\S]*))?$/;
 
-export type QuickAdd = (store: Store, text: string, timezone: string) => Promise<string>;
-
-async function onCommand(store: Store, config: TelegramConfig, message: Message, now: Date, quickAdd: QuickAdd) {
+async function onCommand(store: Store, config: TelegramConfig, message: Message, now: Date) {
   const chatId = chatIdOf(message);
   if (!chatId || typeof message.text !== "string") return [];
   const command = COMMAND.exec(message.text.trim());
@@ -90,7 +89,13 @@ async function onCommand(store: Store, config: TelegramConfig, message: Message,
   }
   if (name === "add") {
     if (!rest.trim()) return [reply(chatId, "What should I add? For example: /add call the dentist tomorrow at 9")];
-    return [reply(chatId, await quickAdd(store, rest.trim(), config.defaultTz))];
+    const added = await quickAddReply(store, {
+      text: rest,
+      timezone: config.defaultTz,
+      channel: "telegram",
+      recipient: chatId,
+    });
+    return [reply(chatId, added)];
   }
   return [reply(chatId, HELP)];
 }
@@ -103,13 +108,11 @@ export async function handleUpdate(
   store: Store,
   config: TelegramConfig & { webhookSecret: string },
   update: Update,
-  quickAdd: QuickAdd,
   now = new Date(),
 ): Promise<BotCall[]> {
   if (update.callback_query && typeof update.callback_query === "object") {
     return onTap(store, config.webhookSecret, update.callback_query, now);
   }
-  if (update.message && typeof update.message === "object")
-    return onCommand(store, config, update.message, now, quickAdd);
+  if (update.message && typeof update.message === "object") return onCommand(store, config, update.message, now);
   return [];
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call } from "../../../test/helpers";
+import { call, database } from "../../../test/helpers";
 import { openRoomSocket } from "../../../test/realtime/helpers";
 import { received, scan, uniqueChatId } from "../../../test/reminders";
 import { eventually } from "../../../test/sync-harness";
@@ -253,6 +253,44 @@ describe("POST /integrations/telegram/webhook", () => {
     expect((await post(message("/today", stranger))).status).toBe(200);
     await eventually(async () => (await calls(stranger, "sendMessage")).length > 0, 5000, "the refusal");
     expect((await calls(stranger, "sendMessage"))[0]!.body.text).toMatch(/^Sorry/);
+  });
+
+  it("/add quick-adds a task, with a reminder back to this chat, and says what it understood", async () => {
+    const chat = ALLOWED[1]!;
+    const name = `water the plant ${crypto.randomUUID().slice(0, 8)}`;
+    const before = (await calls(chat, "sendMessage")).length;
+    const update = {
+      update_id: nextUpdateId(),
+      message: {
+        message_id: 2,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(chat), type: "private" },
+        text: `/add ${name} tomorrow at 9, remind me 1 hour before`,
+      },
+    };
+    expect((await post(update)).status).toBe(200);
+    await eventually(async () => (await calls(chat, "sendMessage")).length > before, 5000, "the answer");
+    const answer = (await calls(chat, "sendMessage"))[before]!.body.text;
+    // TELEGRAM_DEFAULT_TZ is Europe/Berlin in the tests: 09:00 there, tomorrow.
+    expect(answer).toMatch(
+      new RegExp(
+        `^Added: ${name} — due \\d{4}-\\d\\d-\\d\\d 09:00 Europe/Berlin; I'll remind you here 1 hour before\\.$`,
+      ),
+    );
+    const sql = database();
+    const [task] = await sql`select id, source, timezone from tasks where title = ${name}`;
+    expect(task).toMatchObject({ source: "telegram", timezone: "Europe/Berlin" });
+    const rows = await sql`select channel, recipient, offset_minutes from reminders where task_id = ${task!.id}`;
+    expect(rows).toEqual([{ channel: "telegram", recipient: chat, offset_minutes: -60 }]);
+
+    const unclear = {
+      ...update,
+      update_id: nextUpdateId(),
+      message: { ...update.message, text: "/add remind me sometime" },
+    };
+    expect((await post(unclear)).status).toBe(200);
+    await eventually(async () => (await calls(chat, "sendMessage")).length > before + 1, 5000, "the refusal");
+    expect((await calls(chat, "sendMessage"))[before + 1]!.body.text).toMatch(/^Not added: /);
   });
 
   it("answers hostile bodies with 200 or 4xx, never 5xx, and acts on none", async () => {

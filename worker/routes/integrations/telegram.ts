@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import type { HonoEnv } from "../../env";
 import { problem, problemResponse } from "../../http/problem";
 import { once } from "../../integrations/once";
-import { quickAddReply } from "../../integrations/quick-add-reply";
 import { sameSecret } from "../../integrations/same-secret";
 import { callBot } from "../../integrations/telegram/bot-api";
 import { handleUpdate, type Update } from "../../integrations/telegram/update";
@@ -31,7 +30,7 @@ export const telegramWebhook = new Hono<HonoEnv>().post("/", async (c) => {
     return problemResponse(c, problem(400, "bad-request", "The body is not a Telegram Update with an update_id."));
   }
   const result = await once(c.var.store, "telegram", String(update.update_id), () =>
-    handleUpdate(c.var.store, { ...config, webhookSecret: secret }, update, quickAddReply),
+    handleUpdate(c.var.store, { ...config, webhookSecret: secret }, update),
   );
   if (result.kind === "in-progress") {
     return problemResponse(c, problem(503, "unavailable", "This update is being handled; Telegram will retry."), {
