@@ -21,7 +21,7 @@ export async function quickAddReply(
   input: { text: string; timezone: string; channel: "telegram" | "whatsapp"; recipient: string },
 ): Promise<string> {
   // What REST's schema would refuse (NUL, an over-long line) is cleaned here: a chat has no 422.
-  const text = input.text.replace(/\u0000/g, "").trim().slice(0, TITLE_MAX);
+  const text = input.text.replaceAll("\0", "").trim().slice(0, TITLE_MAX);
   if (!text) return "What should I add? For example: /add call the dentist tomorrow at 9";
   try {
     const { task, reminder, understood } = await quickAdd(
