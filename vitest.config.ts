@@ -12,6 +12,8 @@ const TEST_BINDINGS = {
   TELEGRAM_DEFAULT_TZ: "Europe/Berlin",
   WHATSAPP_APP_SECRET: "test-whatsapp-app-secret-not-a-secret",
   WHATSAPP_VERIFY_TOKEN: "test-whatsapp-verify-token",
+  WHATSAPP_ALLOWED_NUMBERS: "+15550001001",
+  WHATSAPP_DEFAULT_TZ: "America/New_York",
   // An approved template, as Meta's sample names it: what reaches a user outside the 24-hour window.
   WHATSAPP_TEMPLATE_NAME: "task_reminder",
   WHATSAPP_TEMPLATE_LANGUAGE: "en_US",

@@ -142,9 +142,21 @@ describe("auth on every route", () => {
   });
 
   it("leaves /health, /openapi.json and /docs open", async () => {
-    for (const path of PUBLIC_PATHS) {
+    for (const path of ["/health", "/openapi.json", "/docs"]) {
       expect((await call("GET", path, undefined, { authorization: "" })).status, path).toBe(200);
     }
+  });
+
+  it("lets the chat webhooks in without an API key, each behind its provider's own proof", async () => {
+    const none = { authorization: "" };
+    // Telegram's secret token (core.telegram.org/bots/api#setwebhook) and Meta's signature and
+    // verify token (developers.facebook.com/docs/graph-api/webhooks/getting-started).
+    expect((await call("POST", "/integrations/telegram/webhook", { update_id: 1 }, none)).status).toBe(401);
+    expect((await call("POST", "/integrations/whatsapp/webhook", { object: "x" }, none)).status).toBe(401);
+    expect((await call("GET", "/integrations/whatsapp/webhook?hub.mode=subscribe", undefined, none)).status).toBe(403);
+    // An API key is no substitute for the provider's proof.
+    expect((await call("POST", "/integrations/telegram/webhook", { update_id: 1 })).status).toBe(401);
+    expect(PUBLIC_PATHS.size).toBe(5);
   });
 });
 

@@ -23,7 +23,11 @@ describe("readScanConfig", () => {
       openclaw: undefined,
     });
     expect(config.telegram?.apiBase).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(config.whatsapp?.template).toBeUndefined();
+    // The tests' own template (vitest.config.ts); wrangler.toml leaves it unset.
+    expect(config.whatsapp?.template).toEqual({ name: "task_reminder", language: "en_US" });
+    expect(
+      read({ TELEGRAM_ALLOWED_CHAT_IDS: "", TELEGRAM_DEFAULT_TZ: "", TELEGRAM_DEFAULT_CHAT_ID: "42" })().telegram,
+    ).toMatchObject({ allowedChatIds: ["42"], defaultTz: "UTC" });
   });
 
   it("treats an empty variable as unset", () => {
@@ -51,7 +55,7 @@ describe("readScanConfig", () => {
     ],
     [
       "a template without its language",
-      { WHATSAPP_TEMPLATE_NAME: "task_reminder" },
+      { WHATSAPP_TEMPLATE_NAME: "task_reminder", WHATSAPP_TEMPLATE_LANGUAGE: "" },
       "WHATSAPP_TEMPLATE_LANGUAGE: required when WHATSAPP_TEMPLATE_NAME is set",
     ],
     [
@@ -68,6 +72,22 @@ describe("readScanConfig", () => {
       "a default number without its +",
       { WHATSAPP_DEFAULT_TO: "14155550123" },
       "WHATSAPP_DEFAULT_TO: must be a phone number in E.164",
+    ],
+    [
+      "a webhook secret with characters Telegram refuses",
+      { TELEGRAM_WEBHOOK_SECRET: "not allowed: spaces!" },
+      "TELEGRAM_WEBHOOK_SECRET: must be 16–256 characters",
+    ],
+    ["an unknown chat zone", { TELEGRAM_DEFAULT_TZ: "Mars/Olympus" }, "TELEGRAM_DEFAULT_TZ: 'Mars/Olympus' is not"],
+    [
+      "an allowed chat that is not a chat id",
+      { TELEGRAM_ALLOWED_CHAT_IDS: "42,me" },
+      "TELEGRAM_ALLOWED_CHAT_IDS: 'me'",
+    ],
+    [
+      "an allowed number without its +",
+      { WHATSAPP_ALLOWED_NUMBERS: "15550001001" },
+      "WHATSAPP_ALLOWED_NUMBERS: '15550001001'",
     ],
     [
       "a retry cap below the base",

@@ -31,6 +31,10 @@ export interface WhatsAppConfig {
   appSecret?: string;
   /** WHATSAPP_VERIFY_TOKEN: what Meta's one-time webhook handshake must present. */
   verifyToken?: string;
+  /** WhatsApp ids (digits) whose `today` and `add` are answered: WHATSAPP_ALLOWED_NUMBERS, else the default number. */
+  allowedNumbers: string[];
+  /** The zone `today` counts days in. */
+  defaultTz: string;
 }
 
 export interface OpenClawConfig {
@@ -113,6 +117,8 @@ const schema = z.object({
   WHATSAPP_TEMPLATE_LANGUAGE: optional,
   WHATSAPP_APP_SECRET: optional,
   WHATSAPP_VERIFY_TOKEN: optional,
+  WHATSAPP_ALLOWED_NUMBERS: list,
+  WHATSAPP_DEFAULT_TZ: optional,
   OPENCLAW_HOOKS_URL: url,
   OPENCLAW_HOOKS_TOKEN: optional,
   OPENCLAW_AGENT_ID: optional.pipe(z.string().max(128, "must be at most 128 characters").optional()),
@@ -142,8 +148,13 @@ function crossChecks(v: Vars): string[] {
     const problem = recipientProblem("telegram", id);
     if (problem) problems.push(`TELEGRAM_ALLOWED_CHAT_IDS: '${id}': ${problem}`);
   }
-  if (v.TELEGRAM_DEFAULT_TZ && !normalizeTimeZone(v.TELEGRAM_DEFAULT_TZ)) {
-    problems.push(`TELEGRAM_DEFAULT_TZ: '${v.TELEGRAM_DEFAULT_TZ}' is not an IANA time zone`);
+  for (const name of ["TELEGRAM_DEFAULT_TZ", "WHATSAPP_DEFAULT_TZ"] as const) {
+    const zone = v[name];
+    if (zone && !normalizeTimeZone(zone)) problems.push(`${name}: '${zone}' is not an IANA time zone`);
+  }
+  for (const number of v.WHATSAPP_ALLOWED_NUMBERS) {
+    const problem = recipientProblem("whatsapp", number);
+    if (problem) problems.push(`WHATSAPP_ALLOWED_NUMBERS: '${number}': ${problem}`);
   }
   const whatsappDefault = recipientProblem("whatsapp", v.WHATSAPP_DEFAULT_TO);
   if (whatsappDefault) problems.push(`WHATSAPP_DEFAULT_TO: ${whatsappDefault}`);
@@ -211,6 +222,13 @@ export function readScanConfig(env: object): ScanConfig {
                 : undefined,
             appSecret: v.WHATSAPP_APP_SECRET,
             verifyToken: v.WHATSAPP_VERIFY_TOKEN,
+            allowedNumbers: (v.WHATSAPP_ALLOWED_NUMBERS.length > 0
+              ? v.WHATSAPP_ALLOWED_NUMBERS
+              : v.WHATSAPP_DEFAULT_TO
+                ? [v.WHATSAPP_DEFAULT_TO]
+                : []
+            ).map((n) => n.replace(/^\+/, "")),
+            defaultTz: (v.WHATSAPP_DEFAULT_TZ && normalizeTimeZone(v.WHATSAPP_DEFAULT_TZ)) || "UTC",
           }
         : undefined,
     openclaw:

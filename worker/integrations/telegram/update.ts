@@ -1,10 +1,8 @@
-import { getAgenda } from "../../services/agenda";
 import type { Store } from "../../services/store";
 import type { TelegramConfig } from "../../settings/scan";
 import { applyChatAction } from "../actions";
-import { agendaText } from "../agenda-text";
 import { verifyAction } from "../buttons";
-import { quickAddReply } from "../quick-add-reply";
+import { runCommand } from "../commands";
 import type { BotCall } from "./bot-api";
 
 /**
@@ -42,8 +40,6 @@ const reply = (chatId: string, text: string): BotCall => ({
   body: { chat_id: chatId, text: text.slice(0, TEXT_LIMIT) },
 });
 
-const HELP =
-  "Commands: /today lists what is overdue and due today; /add <task> adds one, e.g. /add call the dentist tomorrow at 9.";
 const REFUSAL = "Sorry, this bot only answers the chats its owner allowed (TELEGRAM_ALLOWED_CHAT_IDS).";
 
 /** A tap on a reminder's button: apply it, answer the tap, and replace the buttons with what happened. */
@@ -82,22 +78,9 @@ async function onCommand(store: Store, config: TelegramConfig, message: Message,
   // Plain text is the chat's own business; the bot speaks when spoken to.
   if (!command) return [];
   if (!config.allowedChatIds.includes(chatId)) return [reply(chatId, REFUSAL)];
-  const [, name, rest = ""] = command;
-  if (name === "today") {
-    const agenda = await getAgenda(store, { tz: config.defaultTz, reminders: false }, now);
-    return [reply(chatId, agendaText(agenda, now))];
-  }
-  if (name === "add") {
-    if (!rest.trim()) return [reply(chatId, "What should I add? For example: /add call the dentist tomorrow at 9")];
-    const added = await quickAddReply(store, {
-      text: rest,
-      timezone: config.defaultTz,
-      channel: "telegram",
-      recipient: chatId,
-    });
-    return [reply(chatId, added)];
-  }
-  return [reply(chatId, HELP)];
+  const [, name = "", rest = ""] = command;
+  const chat = { channel: "telegram" as const, recipient: chatId, timezone: config.defaultTz };
+  return [reply(chatId, await runCommand(store, chat, name, rest, now))];
 }
 
 /**

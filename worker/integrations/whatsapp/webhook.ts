@@ -3,6 +3,7 @@ import { recordInbound } from "../../services/whatsapp-window";
 import type { ScanConfig, WhatsAppConfig } from "../../settings/scan";
 import { applyChatAction } from "../actions";
 import { verifyAction } from "../buttons";
+import { runCommand } from "../commands";
 import { once } from "../once";
 import { applyStatus, instantOf, type StatusUpdate } from "./statuses";
 
@@ -19,6 +20,7 @@ interface InboundMessage {
   type?: unknown;
   context?: { id?: unknown };
   interactive?: { type?: unknown; button_reply?: { id?: unknown } };
+  text?: { body?: unknown };
 }
 interface Value {
   metadata?: { phone_number_id?: unknown };
@@ -36,12 +38,34 @@ const list = <T>(value: unknown): T[] =>
 /** A WhatsApp id: the user's number in digits (E.164 without "+"). */
 const WA_ID = /^[1-9]\d{6,14}$/;
 
-/** One inbound message, once per message id: it opens the sender's window; a button reply acts. */
-async function onMessage(store: Store, secret: string, message: InboundMessage, now: Date) {
+/** `/add …`, `add …`, `today`: WhatsApp has no command menu, so the slash is optional. */
+const COMMAND = /^\/?(today|add)\b\s*([\s\S]*)$/i;
+
+/** A text message: a command from an allowed number is answered; anything else is the user's own business. */
+async function onText(store: Store, config: WhatsAppConfig, from: string, message: InboundMessage, now: Date) {
+  const body = message.text?.body;
+  const command = typeof body === "string" ? COMMAND.exec(body.trim()) : null;
+  if (!command) return [];
+  if (!config.allowedNumbers.includes(from)) {
+    return [{ to: from, text: "Sorry, this number only answers the people its owner allowed." }];
+  }
+  const chat = { channel: "whatsapp" as const, recipient: `+${from}`, timezone: config.defaultTz };
+  return [{ to: from, text: await runCommand(store, chat, command[1]!.toLowerCase(), command[2] ?? "", now) }];
+}
+
+/** One inbound message, once per message id: it opens the sender's window; a button reply acts, a command answers. */
+async function onMessage(
+  store: Store,
+  config: WhatsAppConfig & { appSecret: string },
+  message: InboundMessage,
+  now: Date,
+) {
+  const secret = config.appSecret;
   if (typeof message.id !== "string" || typeof message.from !== "string" || !WA_ID.test(message.from)) return [];
   const from = message.from;
   const result = await once(store, "whatsapp", message.id, async () => {
     await recordInbound(store, from, instantOf(message.timestamp, now));
+    if (message.type === "text") return onText(store, config, from, message, now);
     const reply = message.type === "interactive" ? message.interactive?.button_reply : undefined;
     if (!reply) return [];
     const tap = await verifyAction(secret, reply.id, from);
@@ -74,7 +98,7 @@ export async function handleNotification(
     .filter((value) => value.metadata?.phone_number_id === config.phoneNumberId);
   for (const value of values) {
     for (const message of list<InboundMessage>(value.messages)) {
-      replies.push(...(await onMessage(store, config.appSecret, message, now)));
+      replies.push(...(await onMessage(store, config, message, now)));
     }
     for (const status of list<StatusUpdate>(value.statuses)) await applyStatus(store, scan, status, now);
   }

@@ -263,6 +263,44 @@ describe("POST /integrations/whatsapp/webhook", () => {
     expect(reminder.last_error).toContain("131026");
   });
 
+  it("answers today and add from an allowed number, refuses others, and leaves plain text alone", async () => {
+    const allowed = "+15550001001";
+    const text = (from: string, body: string) =>
+      notification({
+        messages: [
+          {
+            from: from.slice(1),
+            id: `wamid.in.${crypto.randomUUID()}`,
+            timestamp: seconds(),
+            type: "text",
+            text: { body },
+          },
+        ],
+      });
+    const name = `buy stamps ${crypto.randomUUID().slice(0, 8)}`;
+    const before = (await textsTo(allowed)).length;
+    expect((await post(text(allowed, `add ${name} tomorrow at 9`))).status).toBe(200);
+    await eventually(async () => (await textsTo(allowed)).length > before, 5000, "the answer to add");
+    // WHATSAPP_DEFAULT_TZ is America/New_York in the tests.
+    expect((await textsTo(allowed))[before]!.body.text.body).toMatch(
+      new RegExp(`^Added: ${name} — due \\d{4}-\\d\\d-\\d\\d 09:00 America/New_York\\.$`),
+    );
+    expect((await post(text(allowed, "/today"))).status).toBe(200);
+    await eventually(async () => (await textsTo(allowed)).length > before + 1, 5000, "the agenda");
+    expect((await textsTo(allowed))[before + 1]!.body.text.body).toMatch(
+      /Today, \d{4}-\d\d-\d\d \(America\/New_York\):/,
+    );
+
+    const stranger = uniquePhone();
+    expect((await post(text(stranger, "today"))).status).toBe(200);
+    await eventually(async () => (await textsTo(stranger)).length > 0, 5000, "the refusal");
+    expect((await textsTo(stranger))[0]!.body.text.body).toMatch(/^Sorry/);
+    const quiet = uniquePhone();
+    expect((await post(text(quiet, "thanks!"))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await textsTo(quiet)).toHaveLength(0);
+  });
+
   it("answers hostile bodies with 200 or 4xx, never 5xx, and acts on none", async () => {
     const sent = await sentReminder({ window: true });
     const id = buttonId(sent, "Done");
