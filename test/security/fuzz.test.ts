@@ -11,6 +11,7 @@ const marker = `fuzz-${crypto.randomUUID().slice(0, 8)}`;
 
 const ROUTES: [string, string][] = [
   ["POST", "/tasks"],
+  ["POST", "/tasks/quick"],
   ["GET", "/tasks"],
   ["GET", "/tasks/:id"],
   ["PATCH", "/tasks/:id"],
@@ -59,6 +60,8 @@ const fieldValue = fc.oneof(
 const plausibleBody = fc.record(
   {
     title: fc.oneof(fieldValue, fc.constant(`${marker} title`)),
+    text: fc.oneof(fieldValue, fc.constant(`${marker} tomorrow at 9, remind me 1 hour before`)),
+    timezone: fc.oneof(fieldValue, fc.constantFrom("UTC", "America/New_York", "Pacific/Kiritimati")),
     description: fieldValue,
     status: fc.oneof(fieldValue, fc.constantFrom("pending", "completed", "cancelled")),
     source: fc.oneof(fieldValue, fc.constantFrom("telegram", "whatsapp", "ui", "system")),

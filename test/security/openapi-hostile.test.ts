@@ -122,6 +122,7 @@ function operationsOf(doc: any): Operation[] {
 function baseBody(op: Operation, ids: Ids): Record<string, Json> {
   const key = `${op.method} ${op.path}`;
   if (key === "POST /tasks") return { title: "hostile base", due_time: "2030-01-01T09:00:00Z" };
+  if (key === "POST /tasks/quick") return { text: "hostile base on Jan 1 2030 at 9, remind me", timezone: "UTC" };
   if (key === "POST /reminders") return { task_id: ids.task, remind_at: "2030-01-01T08:00:00Z", channel: "ui" };
   if (key === "POST /api-keys") return { name: "hostile base", scopes: ["tasks:read"] };
   return {};
