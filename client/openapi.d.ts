@@ -116,6 +116,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The labels in use, with their task counts
+         * @description Most used first. A label is one case-insensitive spelling, shown as first written; filter tasks with `GET /tasks?label=`.
+         */
+        get: operations["listLabels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reminders": {
         parameters: {
             query?: never;
@@ -549,6 +569,14 @@ export interface components {
             /** @enum {string} */
             source: "telegram" | "whatsapp" | "ui" | "system";
             /**
+             * @description Its labels as first written; matched case-insensitively.
+             * @example [
+             *       "home",
+             *       "Errands"
+             *     ]
+             */
+            labels: string[];
+            /**
              * Format: date-time
              * @example 2026-03-01T10:00:00.000Z
              */
@@ -583,6 +611,8 @@ export interface components {
             rrule?: string | null;
             /** @enum {string} */
             source?: "telegram" | "whatsapp" | "ui" | "system";
+            /** @description At most 20 labels of 1–50 characters; spellings that differ only in case are one label (the first is kept). Replaces the task's labels. */
+            labels?: string[];
         };
         QuickAdded: {
             task: components["schemas"]["Task"];
@@ -716,6 +746,8 @@ export interface components {
             rrule?: string | null;
             /** @enum {string} */
             source?: "telegram" | "whatsapp" | "ui" | "system";
+            /** @description At most 20 labels of 1–50 characters; spellings that differ only in case are one label (the first is kept). Replaces the task's labels. */
+            labels?: string[];
         };
         TaskCompletionPage: {
             items: components["schemas"]["TaskCompletion"][];
@@ -744,6 +776,17 @@ export interface components {
              * @example 2026-03-01T10:00:00.000Z
              */
             completed_at: string;
+        };
+        LabelList: {
+            items: {
+                /**
+                 * @description The label as first written.
+                 * @example home
+                 */
+                name: string;
+                /** @description How many tasks carry it, whatever their status. */
+                task_count: number;
+            }[];
         };
         CreateReminder: {
             /** Format: uuid */
@@ -1142,6 +1185,8 @@ export interface operations {
                 status?: "pending" | "completed" | "cancelled";
                 /** @description Only tasks from this source. */
                 source?: "telegram" | "whatsapp" | "ui" | "system";
+                /** @description Only tasks with this label (case-insensitive); repeat it for tasks with all of them. */
+                label?: string[];
                 /** @description Only tasks due before this instant (exclusive). */
                 due_before?: string;
                 /** @description Only tasks due at or after this instant. */
@@ -1922,6 +1967,30 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLabels: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every label on some task. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelList"];
                 };
             };
         };

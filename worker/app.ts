@@ -24,6 +24,7 @@ import { changeRoutes } from "./routes/changes";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { integrationRoutes } from "./routes/integrations";
+import { labelRoutes } from "./routes/labels";
 import { realtimeRoutes } from "./routes/realtime";
 import { reminderRoutes } from "./routes/reminders";
 import { taskRoutes } from "./routes/tasks";
@@ -73,6 +74,7 @@ api.use(idempotency);
 const routes = api
   .route("/health", healthRoutes)
   .route("/tasks", taskRoutes)
+  .route("/labels", labelRoutes)
   .route("/reminders", reminderRoutes)
   .route("/api-keys", apiKeyRoutes)
   .route("/changes", changeRoutes)

@@ -68,6 +68,7 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
         "delete_task",
         "get_task",
         "list_reminders",
+        "list_labels",
         "list_tasks",
         "list_webhooks",
         "create_webhook",

@@ -16,6 +16,7 @@ type Probe = { method: string; path: string; scopes: string[] };
  */
 const EXPECTED: Record<string, string[]> = {
   "POST /tasks": ["tasks:write"],
+  "GET /labels": ["tasks:read"],
   // A reminder the text asks for also needs reminders:write, checked by the service (quick.test.ts).
   "POST /tasks/quick": ["tasks:write"],
   "GET /tasks": ["tasks:read"],

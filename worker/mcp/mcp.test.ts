@@ -11,6 +11,7 @@ const ADMIN = "Bearer test-admin-token-not-a-secret";
 const TOOLS = [
   "create_task",
   "list_tasks",
+  "list_labels",
   "get_task",
   "update_task",
   "complete_task",
@@ -79,6 +80,7 @@ describe("MCP: connecting", () => {
         "due_date",
         "due_time",
         "idempotency_key",
+        "labels",
         "rrule",
         "source",
         "status",
@@ -454,5 +456,17 @@ describe("MCP: idempotency_key on write tools, with the REST Idempotency-Key's s
     expect(problemOf(spaced).errors[0].path).toBe("idempotency_key");
     const read = await callTool(admin, "list_tasks", { idempotency_key: "k" });
     expect(toolText(read)).toMatch(/'idempotency_key': unknown field/);
+  });
+});
+
+describe("MCP: labels", () => {
+  it("labels a task with create_task, finds it by label with list_tasks, and counts it in list_labels", async () => {
+    const label = `mcp-${crypto.randomUUID().slice(0, 8)}`;
+    const task = await callToolOk(admin, "create_task", { title: "Labelled by an agent", labels: [label, "Errand"] });
+    expect(task.labels).toEqual([label, "Errand"]);
+    const found = await callToolOk(admin, "list_tasks", { label: [label.toUpperCase()] });
+    expect(found.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
+    const labels = await callToolOk(admin, "list_labels", {});
+    expect(labels.items).toContainEqual({ name: label, task_count: 1 });
   });
 });

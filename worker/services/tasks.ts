@@ -1,16 +1,21 @@
-import { and, eq, getTableColumns, gte, lt, type SQL } from "drizzle-orm";
+import { and, arrayContains, eq, getTableColumns, gte, lt, type SQL } from "drizzle-orm";
 import { type TaskRow, tasks } from "../db/schema";
 import { NotFoundError } from "./errors";
+import { labelColumns, labelKey } from "./labels";
 import { after, type Keyset, newestFirst, page } from "./pagination";
 import { currentTxid, missingOrStale, type Store, versionMatches } from "./store";
 import { planSchedule, type ScheduleInput } from "./task-schedule";
 
-export type NewTask = Pick<typeof tasks.$inferInsert, "title" | "description" | "status" | "source"> & ScheduleInput;
-export type TaskChanges = Partial<Pick<TaskRow, "title" | "description" | "status" | "source">> & ScheduleInput;
+export type NewTask = Pick<typeof tasks.$inferInsert, "title" | "description" | "status" | "source" | "labels"> &
+  ScheduleInput;
+export type TaskChanges = Partial<Pick<TaskRow, "title" | "description" | "status" | "source" | "labels">> &
+  ScheduleInput;
 
 export interface TaskFilters {
   status?: TaskRow["status"];
   source?: TaskRow["source"];
+  /** Only tasks with every one of these labels (case-insensitive). */
+  label?: string[];
   due_before?: Date;
   due_after?: Date;
   limit: number;
@@ -26,11 +31,11 @@ const byCreation: Keyset<TaskRow> = {
 
 /** Creates a task. @throws InvalidInputError when its schedule cannot be (a rule without a due, …). */
 export async function createTask(store: Store, input: NewTask): Promise<TaskRow> {
-  const { due_time, due_date, timezone, rrule, ...fields } = input;
+  const { due_time, due_date, timezone, rrule, labels, ...fields } = input;
   const schedule = planSchedule(undefined, { due_time, due_date, timezone, rrule }, store.time);
   const [row] = await store.db
     .insert(tasks)
-    .values({ ...fields, ...schedule })
+    .values({ ...fields, ...schedule, ...(labels && labelColumns(labels)) })
     .returning({ ...columns, txid: currentTxid });
   const { txid, ...task } = row!;
   store.onCommitted(txid);
@@ -52,6 +57,7 @@ export async function listTasks(store: Store, filters: TaskFilters) {
   const where: (SQL | undefined)[] = [
     filters.status && eq(tasks.status, filters.status),
     filters.source && eq(tasks.source, filters.source),
+    filters.label?.length ? arrayContains(tasks.label_keys, filters.label.map(labelKey)) : undefined,
     filters.due_after && gte(tasks.due_time, filters.due_after),
     filters.due_before && lt(tasks.due_time, filters.due_before),
     after(byCreation, filters.cursor),

@@ -3,6 +3,7 @@ import { rowFromDriver } from "../db/rows";
 import { reminders, type TaskRow, taskCompletions, tasks } from "../db/schema";
 import { CandidateBudget } from "../time/budget";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
+import { labelColumns } from "./labels";
 import { armAt } from "./reminders";
 import { missingOrStale, type Store, versionMatches } from "./store";
 import { planNextOccurrence, planSchedule, type TimeSettings } from "./task-schedule";
@@ -30,11 +31,11 @@ const noRelativeReminders = (id: string) =>
  * applies where that is right (the task does not recur). Null when the stored schedule is needed.
  */
 function planBlind(id: string, changes: TaskChanges): UpdatePlan | null {
-  const { due_time, due_date, timezone, rrule, ...fields } = changes;
+  const { due_time, due_date, timezone, rrule, labels, ...fields } = changes;
   if (due_date !== undefined || timezone !== undefined || rrule !== undefined) return null;
   const completing = fields.status === "completed";
   const guards: SQL[] = [];
-  const set: UpdatePlan["set"] = { ...fields };
+  const set: UpdatePlan["set"] = { ...fields, ...(labels && labelColumns(labels)) };
   if (due_time !== undefined) {
     Object.assign(set, { due_time, due_date: null, reminder_anchor: due_time });
     if (due_time === null) guards.push(noRelativeReminders(id));
@@ -47,7 +48,11 @@ function planBlind(id: string, changes: TaskChanges): UpdatePlan | null {
 }
 
 const sameValue = (a: unknown, b: unknown) =>
-  a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : (a ?? null) === (b ?? null);
+  a instanceof Date && b instanceof Date
+    ? a.getTime() === b.getTime()
+    : Array.isArray(a) && Array.isArray(b)
+      ? a.length === b.length && a.every((item, i) => item === b[i])
+      : (a ?? null) === (b ?? null);
 
 /**
  * A plan computed from the stored row; it applies only if the row is still at that version. Null
@@ -59,7 +64,8 @@ function planFromCurrent(
   changes: TaskChanges,
   settings: TimeSettings,
 ): UpdatePlan | null {
-  const { due_time, due_date, timezone, rrule, ...fields } = changes;
+  const { due_time, due_date, timezone, rrule, labels, ...rest } = changes;
+  const fields = { ...rest, ...(labels && labelColumns(labels)) };
   // One budget for the plan: a patch that sets a rule and completes it evaluates the rule twice.
   const budget = new CandidateBudget();
   let schedule = planSchedule(current, { due_time, due_date, timezone, rrule }, settings, budget);

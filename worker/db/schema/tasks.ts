@@ -7,6 +7,9 @@ import { taskSource, taskStatus } from "./enums";
 export const TITLE_MAX = 500;
 export const DESCRIPTION_MAX = 10_000;
 export const RRULE_MAX = 500;
+/** Labels per task, and characters per label. */
+export const LABELS_MAX = 20;
+export const LABEL_MAX = 50;
 
 export const tasks = pgTable(
   "tasks",
@@ -34,6 +37,10 @@ export const tasks = pgTable(
      */
     reminder_anchor: timestamptz("reminder_anchor"),
     source: taskSource("source").notNull().default("system"),
+    /** Labels as first written, at most one per case-insensitive spelling (services/labels.ts). */
+    labels: text("labels").array().notNull().default(sql`'{}'::text[]`),
+    /** The labels case-folded, in the same order: what filters match. Not part of the API. */
+    label_keys: text("label_keys").array().notNull().default(sql`'{}'::text[]`),
     created_at: createdAt(),
     updated_at: timestamptz("updated_at").notNull().defaultNow(),
     version: version(),
@@ -52,6 +59,10 @@ export const tasks = pgTable(
     check("tasks_due_time_range", instantInRange(t.due_time)),
     check("tasks_due_date_range", dateInRange(t.due_date)),
     check("tasks_reminder_anchor_range", instantInRange(t.reminder_anchor)),
+    check("tasks_labels_count", sql`cardinality(${t.labels}) <= ${sql.raw(String(LABELS_MAX))}`),
+    check("tasks_label_keys_match", sql`cardinality(${t.label_keys}) = cardinality(${t.labels})`),
+    // GET /tasks?label=a&label=b: `label_keys @> {a,b}`, answered from the index, not a scan.
+    index("tasks_label_keys_idx").using("gin", t.label_keys),
     // GET /tasks without filters: newest first, keyset-paginated on (created_at, id).
     index("tasks_created_idx").on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /tasks?status=…: the filter agents use most ("what is pending?").
@@ -63,5 +74,5 @@ export const tasks = pgTable(
 
 export type TaskRow = typeof tasks.$inferSelect;
 
-/** Series bookkeeping that the API never shows: a series' local slot and its reminders' anchor. */
-export const TASK_INTERNAL = { occurrence_local: true, reminder_anchor: true } as const;
+/** Bookkeeping that the API never shows: a series' local slot, its reminders' anchor, and the labels' match keys. */
+export const TASK_INTERNAL = { occurrence_local: true, reminder_anchor: true, label_keys: true } as const;

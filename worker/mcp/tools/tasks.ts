@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../http/fields";
+import { LabelList } from "../../routes/labels/schemas";
 import {
   CreateTask,
   QuickAdd,
@@ -11,6 +12,7 @@ import {
 } from "../../routes/tasks/schemas";
 import { toQuickAdded, toTask } from "../../routes/tasks/view";
 import { hasScope } from "../../services/api-keys";
+import { listLabels } from "../../services/labels";
 import { quickAdd } from "../../services/quick-add";
 import * as service from "../../services/tasks";
 import { updateTask } from "../../services/update-task";
@@ -55,7 +57,7 @@ export const taskTools = [
   defineTool({
     name: "list_tasks",
     title: "List tasks",
-    description: `List tasks, newest first, optionally filtered by status (pending, completed, cancelled), source, and due time (due_after inclusive, due_before exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. For "what do I have today or this week", prefer agenda, which groups by the user's local day. ${TIME_RULE}`,
+    description: `List tasks, newest first, optionally filtered by status (pending, completed, cancelled), source, label (several: tasks with all of them), and due time (due_after inclusive, due_before exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. For "what do I have today or this week", prefer agenda, which groups by the user's local day. ${TIME_RULE}`,
     scope: "tasks:read",
     input: TaskListQuery,
     output: TaskPage,
@@ -65,6 +67,18 @@ export const taskTools = [
       const { items, next_cursor } = await service.listTasks(store, args);
       return { items: items.map(toTask), next_cursor };
     },
+  }),
+  defineTool({
+    name: "list_labels",
+    title: "List labels",
+    description:
+      "The labels in use on the user's tasks, most used first, with how many tasks carry each. Use the names as written when labelling a task (labels match case-insensitively), or to filter list_tasks by label.",
+    scope: "tasks:read",
+    input: z.strictObject({}),
+    output: LabelList,
+    arguments: {},
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    run: async ({ store }) => ({ items: await listLabels(store) }),
   }),
   defineTool({
     name: "get_task",

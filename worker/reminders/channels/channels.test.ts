@@ -46,6 +46,8 @@ function due(channel: DueReminder["channel"], recipient: string | null, title = 
       occurrence_local: null,
       reminder_anchor: new Date("2030-01-01T10:00:00Z"),
       source: "telegram",
+      labels: [],
+      label_keys: [],
       created_at: now,
       updated_at: now,
       version: 1,

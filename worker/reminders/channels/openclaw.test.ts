@@ -59,6 +59,8 @@ function due(recipient: string | null, title = `Stretch ${crypto.randomUUID()}`)
       occurrence_local: null,
       reminder_anchor: null,
       source: "system",
+      labels: [],
+      label_keys: [],
       created_at: now,
       updated_at: now,
       version: 1,

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import {
   DESCRIPTION_MAX,
+  LABEL_MAX,
+  LABELS_MAX,
   RRULE_MAX,
   TASK_INTERNAL,
   TITLE_MAX,
@@ -25,7 +27,13 @@ import {
 } from "../../http/fields";
 import { CreateReminder, Reminder, recipientSuitsChannel } from "../reminders/schemas";
 
+/** One label as written: 1–50 characters, trimmed. */
+const label = () => text(1, LABEL_MAX).openapi({ example: "home" });
+
 export const Task = createSelectSchema(tasks, {
+  labels: z
+    .array(z.string())
+    .openapi({ description: "Its labels as first written; matched case-insensitively.", example: ["home", "Errands"] }),
   due_time: timestampOutput()
     .nullable()
     .openapi({ description: "When the task is due (UTC). For an all-day task: local midnight of due_date." }),
@@ -57,6 +65,14 @@ const writable = {
   // Optional: the column defaults to UTC (see the nullish note above).
   timezone: () => timeZoneInput().optional(),
   rrule: () => clearable(rruleInput(RRULE_MAX)),
+  labels: () =>
+    z
+      .array(label())
+      .max(LABELS_MAX)
+      .optional()
+      .openapi({
+        description: `At most ${LABELS_MAX} labels of 1–${LABEL_MAX} characters; spellings that differ only in case are one label (the first is kept). Replaces the task's labels.`,
+      }),
 };
 
 const taskFields = createInsertSchema(tasks, writable).pick({
@@ -68,6 +84,7 @@ const taskFields = createInsertSchema(tasks, writable).pick({
   timezone: true,
   rrule: true,
   source: true,
+  labels: true,
 }).shape;
 
 /** A due is an instant (due_time) or, for an all-day task, a date (due_date): never both. */
@@ -92,6 +109,14 @@ export const UpdateTask = z
 export const TaskListQuery = z.strictObject({
   status: z.enum(taskStatus.enumValues).optional().openapi({ description: "Only tasks with this status." }),
   source: z.enum(taskSource.enumValues).optional().openapi({ description: "Only tasks from this source." }),
+  // One `label` arrives as a string, several as an array (Hono's query parsing).
+  label: z
+    .preprocess((v) => (typeof v === "string" ? [v] : v), z.array(label()).max(LABELS_MAX))
+    .optional()
+    .openapi({
+      description: "Only tasks with this label (case-insensitive); repeat it for tasks with all of them.",
+      param: { style: "form", explode: true },
+    }),
   due_before: timestampInput().optional().openapi({ description: "Only tasks due before this instant (exclusive)." }),
   due_after: timestampInput().optional().openapi({ description: "Only tasks due at or after this instant." }),
   limit: limit(),
