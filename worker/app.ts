@@ -8,6 +8,7 @@ import { onError } from "./http/on-error";
 import { describeAppMiddleware, registerSharedComponents } from "./http/openapi";
 import { problem, problemResponse } from "./http/problem";
 import { validationHook } from "./http/validation";
+import { versionedBase } from "./http/versioning";
 import { assertWritesNeedWriteScopes } from "./http/write-scopes";
 import { mcpRoutes } from "./mcp/route";
 import { authenticate } from "./middleware/auth";
@@ -150,7 +151,14 @@ api.get("/openapi.json", (c) => {
       tags: TAGS,
     }),
   );
-  return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }] });
+  const origin = new URL(c.req.url).origin;
+  return c.json({
+    ...document,
+    servers: [
+      { url: versionedBase(origin), description: "This deployment, API version 1 (canonical)" },
+      { url: origin, description: "This deployment, unversioned aliases of version 1" },
+    ],
+  });
 });
 api.route("/docs", docsRoutes);
 api.notFound((c) =>

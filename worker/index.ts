@@ -1,6 +1,7 @@
 import { app } from "./app";
 import { scheduled } from "./cron";
 import type { Env } from "./env";
+import { versioned, withoutVersion } from "./http/versioning";
 import { isOAuthPath, isOtherWellKnown, wellKnownNotFound } from "./oauth/paths";
 import { routeRoomRequest } from "./realtime/gateway";
 
@@ -13,7 +14,10 @@ export default {
     // OAuth for MCP clients (issue #18): its code loads on its own paths only.
     if (isOAuthPath(pathname)) return (await import("./mcp/oauth/routes")).routeOAuthRequest(request, env, ctx);
     if (isOtherWellKnown(pathname)) return wellKnownNotFound(request);
-    return (await routeRoomRequest(request, env)) ?? app.fetch(request, env, ctx);
+    const room = await routeRoomRequest(request, env);
+    if (room) return room;
+    const api = withoutVersion(request);
+    return versioned(await app.fetch(api.request, env, ctx), api.versioned);
   },
   scheduled,
 } satisfies ExportedHandler<Env>;

@@ -54,7 +54,11 @@ describe("the OpenAPI document, as tools read it", () => {
     expect(new Set(ids).size).toBe(ids.length);
     const open = operations.filter(({ op }) => Array.isArray(op.security) && op.security.length === 0);
     expect(open.map(({ at }) => at).sort()).toEqual(["GET /docs", "GET /health", "GET /openapi.json"]);
-    expect(document.servers).toEqual([{ url: baseUrl(), description: expect.any(String) }]);
+    // The canonical /v1 first, then the unversioned aliases.
+    expect(document.servers).toEqual([
+      { url: `${baseUrl()}/v1`, description: expect.any(String) },
+      { url: baseUrl(), description: expect.any(String) },
+    ]);
   });
 
   it("documents the headers the API honours and sends", () => {

@@ -68,7 +68,9 @@ async function enumerateRoutes(): Promise<Probe[]> {
     const openapiPath = route.path.replace(/:(\w+)/g, "{$1}");
     const operation = doc.paths?.[openapiPath]?.[route.method.toLowerCase()];
     expect(operation?.security?.[0]?.bearer ?? [], `${key}'s declared scopes`).toEqual(scopes);
-    probes.push({ method: route.method, path: route.path.replace(/:\w+/g, crypto.randomUUID()), scopes });
+    const path = route.path.replace(/:\w+/g, crypto.randomUUID());
+    // Each route under its canonical /v1 path and its unversioned alias (worker/http/versioning.ts).
+    probes.push({ method: route.method, path, scopes }, { method: route.method, path: `/v1${path}`, scopes });
   }
   expect([...seen].sort(), "routes in EXPECTED that the app does not serve").toEqual(Object.keys(EXPECTED).sort());
   return probes;

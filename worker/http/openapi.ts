@@ -12,10 +12,14 @@ type HeaderSchema = {
 };
 
 /**
- * Response headers the API sends, declared once under `components.headers`. X-Request-Id is on
- * every response; the others where a route or middleware sets them.
+ * Response headers the API sends, declared once under `components.headers`. X-Request-Id and
+ * API-Version are on every response; the others where a route or middleware sets them.
  */
 const RESPONSE_HEADERS = {
+  "API-Version": {
+    description: "The API version that answered: `1`, served under `/v1` and its unversioned aliases.",
+    schema: { type: "string", example: "1" },
+  },
   "X-Request-Id": {
     description:
       "This request's id: the caller's X-Request-Id when it is 1–128 of `A-Z a-z 0-9 . _ : -`, otherwise a new UUID. Every log line and error body carries it.",
@@ -143,7 +147,7 @@ const WRITES = new Set(["post", "patch", "delete"]);
 
 /**
  * Documents what the app-wide middleware does to every operation, so no route can forget it:
- * X-Request-Id both ways, and Idempotency-Key on every write (with its replay header and its
+ * X-Request-Id both ways, API-Version on every answer, and Idempotency-Key on every write (with its replay header and its
  * 409 and 422 answers).
  */
 export function describeAppMiddleware<D extends { paths?: object }>(document: D): D {
@@ -161,7 +165,7 @@ export function describeAppMiddleware<D extends { paths?: object }>(document: D)
       if (write) operation.responses = { ...idempotencyProblems, ...operation.responses };
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         const replayed = write && status.startsWith("2") ? (["Idempotent-Replayed"] as const) : [];
-        response.headers = { ...response.headers, ...headerRefs(["X-Request-Id", ...replayed]) };
+        response.headers = { ...response.headers, ...headerRefs(["X-Request-Id", "API-Version", ...replayed]) };
       }
     }
   }

@@ -1,0 +1,33 @@
+/**
+ * API versioning: `/v1/…` is the canonical form of every REST path; the unversioned paths are
+ * aliases of it, so the seed's examples keep working. A breaking change would be served as `/v2/…`
+ * beside `/v1` (README, "API versions"), never by changing what `/v1` answers.
+ */
+export const API_VERSION = "1";
+const PREFIX = `/v${API_VERSION}`;
+
+/** The request with its `/v1` prefix taken off (the app's routes are unversioned), and whether it had one. */
+export function withoutVersion(request: Request): { request: Request; versioned: boolean } {
+  const url = new URL(request.url);
+  if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) return { request, versioned: false };
+  url.pathname = url.pathname.slice(PREFIX.length) || "/";
+  return { request: new Request(url, request), versioned: true };
+}
+
+/**
+ * Every answer says which version gave it; an answer to a versioned request names its resources
+ * (`Location`) under the same version, so a client that started on `/v1` stays on it.
+ */
+export function versioned(response: Response, versionedRequest: boolean): Response {
+  const location = response.headers.get("location");
+  const relocate = versionedRequest && location?.startsWith("/") && !location.startsWith(`${PREFIX}/`);
+  // A WebSocket upgrade's headers are immutable, and it is no REST answer.
+  if (response.status === 101) return response;
+  const headers = new Headers(response.headers);
+  headers.set("api-version", API_VERSION);
+  if (relocate) headers.set("location", `${PREFIX}${location}`);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** The OpenAPI document's base path: clients should call the canonical `/v1` paths. */
+export const versionedBase = (origin: string) => `${origin}${PREFIX}`;
