@@ -21,6 +21,8 @@ import { requestLog } from "./middleware/request-log";
 import { unitOfWork } from "./middleware/unit-of-work";
 import { agendaRoutes } from "./routes/agenda";
 import { apiKeyRoutes } from "./routes/api-keys";
+import { calendarFeedRoutes } from "./routes/calendar-feeds";
+import { calendarFeedFile } from "./routes/calendar-feeds/feed";
 import { changeRoutes } from "./routes/changes";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
@@ -76,6 +78,8 @@ const routes = api
   .route("/health", healthRoutes)
   .route("/tasks", taskRoutes)
   .route("/labels", labelRoutes)
+  .route("/calendar-feeds", calendarFeedRoutes)
+  .route("/calendar", calendarFeedFile)
   .route("/reminders", reminderRoutes)
   .route("/api-keys", apiKeyRoutes)
   .route("/changes", changeRoutes)
@@ -90,6 +94,8 @@ assertWritesNeedWriteScopes(api.openAPIRegistry.definitions, {
   "POST /realtime/token": "mints a short-lived room token for what the key may already read",
   "POST /mcp": "each tool call checks the scope of its REST route",
   "DELETE /mcp": "ends the caller's own MCP session",
+  "POST /calendar-feeds": "a feed shows only what the key may already read (tasks:read)",
+  "DELETE /calendar-feeds/{id}": "revokes a feed, which showed only what the key may already read",
 });
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -53,7 +53,13 @@ describe("the OpenAPI document, as tools read it", () => {
     expect(ids.every((id) => /^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     const open = operations.filter(({ op }) => Array.isArray(op.security) && op.security.length === 0);
-    expect(open.map(({ at }) => at).sort()).toEqual(["GET /docs", "GET /health", "GET /openapi.json"]);
+    // The calendar feed's address is its credential: calendar apps cannot send a header.
+    expect(open.map(({ at }) => at).sort()).toEqual([
+      "GET /calendar/{file}",
+      "GET /docs",
+      "GET /health",
+      "GET /openapi.json",
+    ]);
     // The canonical /v1 first, then the unversioned aliases.
     expect(document.servers).toEqual([
       { url: `${baseUrl()}/v1`, description: expect.any(String) },

@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
-import { PUBLIC_PATHS } from "../../worker/middleware/auth";
+import { isPublicPath, PUBLIC_PATHS } from "../../worker/middleware/auth";
 import { OAUTH_PATHS } from "../../worker/oauth/paths";
 import { call, createKey, expectProblem } from "../helpers";
 
@@ -17,6 +17,10 @@ type Probe = { method: string; path: string; scopes: string[] };
 const EXPECTED: Record<string, string[]> = {
   "POST /tasks": ["tasks:write"],
   "GET /labels": ["tasks:read"],
+  // A feed shows only what the key may already read; its file (/calendar/<token>.ics) is opened by its address alone.
+  "POST /calendar-feeds": ["tasks:read"],
+  "GET /calendar-feeds": ["tasks:read"],
+  "DELETE /calendar-feeds/:id": ["tasks:read"],
   // A reminder the text asks for also needs reminders:write, checked by the service (quick.test.ts).
   "POST /tasks/quick": ["tasks:write"],
   "GET /tasks": ["tasks:read"],
@@ -59,7 +63,7 @@ async function enumerateRoutes(): Promise<Probe[]> {
   const seen = new Set<string>();
   const probes: Probe[] = [];
   for (const route of app.routes) {
-    if (route.method === "ALL" || PUBLIC_PATHS.has(route.path)) continue;
+    if (route.method === "ALL" || isPublicPath(route.path)) continue;
     const key = `${route.method} ${route.path}`;
     if (seen.has(key)) continue;
     seen.add(key);

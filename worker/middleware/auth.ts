@@ -27,6 +27,12 @@ export const PUBLIC_PATHS = new Set([
   "/integrations/whatsapp/webhook",
 ]);
 
+/** Paths under which the address itself is the credential: the secret calendar feeds. */
+export const PUBLIC_PREFIXES = ["/calendar/"];
+
+export const isPublicPath = (path: string) =>
+  PUBLIC_PATHS.has(path) || PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix));
+
 /**
  * Key lookups, hits and misses alike, are cached in the isolate (module scope holds data, never
  * connections), so a busy key, or a wrong one sent over and over, costs one database read per TTL.
@@ -66,7 +72,7 @@ async function isAdminToken(token: string, adminToken: string | undefined) {
 
 /** Resolves the caller from `Authorization: Bearer …` on every non-public route. */
 export const authenticate = createMiddleware<HonoEnv>(async (c, next) => {
-  if (PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS") return next();
+  if (isPublicPath(c.req.path) || c.req.method === "OPTIONS") return next();
   const header = c.req.header("authorization");
   if (!header) {
     throw new UnauthenticatedError("Send an API key as `Authorization: Bearer <key>`.", "missing", oauthChallengeOf(c));

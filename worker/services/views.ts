@@ -1,6 +1,8 @@
 import { getTableColumns, type Table } from "drizzle-orm";
 import { isoInstant } from "../db/instant-range";
 import {
+  CALENDAR_FEED_INTERNAL,
+  calendarFeeds,
   DELIVERY_INTERNAL,
   REMINDER_INTERNAL,
   reminders,
@@ -17,6 +19,7 @@ const INTERNAL = new Map<Table, Readonly<Record<string, true>>>([
   [reminders, REMINDER_INTERNAL],
   [webhookSubscriptions, WEBHOOK_INTERNAL],
   [webhookDeliveries, DELIVERY_INTERNAL],
+  [calendarFeeds, CALENDAR_FEED_INTERNAL],
 ]);
 
 /**

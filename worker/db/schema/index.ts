@@ -1,4 +1,5 @@
 export * from "./api-keys";
+export * from "./calendar-feeds";
 export * from "./changes";
 export * from "./enums";
 export * from "./idempotency";
