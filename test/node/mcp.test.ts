@@ -69,6 +69,8 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
         "get_task",
         "list_reminders",
         "list_labels",
+        "list_projects",
+        "create_project",
         "list_tasks",
         "list_webhooks",
         "create_webhook",
@@ -187,6 +189,13 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
     });
     expect(hook.secret).toMatch(/^whsec_/);
     await call("list_webhooks", {});
+    const project = await call("create_project", {
+      name: `Schema ${crypto.randomUUID().slice(0, 8)}`,
+      color: "#112233",
+    });
+    await call("list_projects", { archived: "false" });
+    await call("create_task", { title: "Filed", project_id: project.id, labels: ["schema"] });
+    await call("list_labels", {});
     expect([...checked].sort()).toEqual(tools.map((t) => t.name).sort());
 
     // The schemas are not vacuous: a task without its id, or a page of something else, fails.

@@ -59,7 +59,15 @@ describe("the OpenClaw skill", () => {
     const unknown = named.filter(
       (n) =>
         !tools.includes(n) &&
-        !["idempotency_key", "offset_minutes", "remind_at", "local_time", "due_date", "delivery_state"].includes(n),
+        ![
+          "idempotency_key",
+          "offset_minutes",
+          "remind_at",
+          "local_time",
+          "due_date",
+          "delivery_state",
+          "project_id",
+        ].includes(n),
     );
     expect(unknown).toEqual([]);
     for (const tool of tools) expect(body, tool).toContain(`\`${tool}\``);

@@ -17,6 +17,11 @@ type Probe = { method: string; path: string; scopes: string[] };
 const EXPECTED: Record<string, string[]> = {
   "POST /tasks": ["tasks:write"],
   "GET /labels": ["tasks:read"],
+  "POST /projects": ["tasks:write"],
+  "GET /projects": ["tasks:read"],
+  "GET /projects/:id": ["tasks:read"],
+  "PATCH /projects/:id": ["tasks:write"],
+  "DELETE /projects/:id": ["tasks:write"],
   // A feed shows only what the key may already read; its file (/calendar/<token>.ics) is opened by its address alone.
   "POST /calendar-feeds": ["tasks:read"],
   "GET /calendar-feeds": ["tasks:read"],

@@ -17,6 +17,8 @@ const TOOLS = [
   "complete_task",
   "delete_task",
   "quick_add",
+  "list_projects",
+  "create_project",
   "create_reminder",
   "list_reminders",
   "move_reminder",
@@ -59,6 +61,7 @@ describe("MCP: connecting", () => {
     ).toEqual(
       [
         "complete_task",
+        "create_project",
         "create_reminder",
         "create_task",
         "create_webhook",
@@ -81,6 +84,7 @@ describe("MCP: connecting", () => {
         "due_time",
         "idempotency_key",
         "labels",
+        "project_id",
         "rrule",
         "source",
         "status",

@@ -3,7 +3,7 @@ import type { Change, ChangeEntity, ChangeOp } from "../../party/protocol";
 import { changeCursor, changes } from "../db/schema";
 import { GoneError } from "./errors";
 import type { Store } from "./store";
-import { reminderView, taskView } from "./views";
+import { projectView, reminderView, taskView } from "./views";
 
 /** A change-log row as the driver returns it (bigint seq as text, timestamps as Date or text). */
 export type ChangeRowLike = {
@@ -18,7 +18,12 @@ export type ChangeRowLike = {
 /** A change-log row as clients see it: `data` shaped exactly like the REST resource. */
 export function toChange(row: ChangeRowLike): Change {
   // The trigger captured a reminder's task's time zone with the row (migration 0005).
-  const data = row.entity === "task" ? taskView(row.data) : reminderView(row.data, row.data.timezone);
+  const data =
+    row.entity === "task"
+      ? taskView(row.data)
+      : row.entity === "project"
+        ? projectView(row.data)
+        : reminderView(row.data, row.data.timezone);
   return {
     seq: Number(row.seq),
     type: `${row.entity}.${row.op}`,

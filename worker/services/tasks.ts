@@ -1,19 +1,21 @@
-import { and, arrayContains, eq, getTableColumns, gte, lt, type SQL } from "drizzle-orm";
+import { and, arrayContains, eq, getTableColumns, gte, isNull, lt, type SQL } from "drizzle-orm";
 import { type TaskRow, tasks } from "../db/schema";
 import { NotFoundError } from "./errors";
 import { labelColumns, labelKey } from "./labels";
 import { after, type Keyset, newestFirst, page } from "./pagination";
+import { isMissingProject, noSuchProject } from "./projects";
 import { currentTxid, missingOrStale, type Store, versionMatches } from "./store";
 import { planSchedule, type ScheduleInput } from "./task-schedule";
 
-export type NewTask = Pick<typeof tasks.$inferInsert, "title" | "description" | "status" | "source" | "labels"> &
-  ScheduleInput;
-export type TaskChanges = Partial<Pick<TaskRow, "title" | "description" | "status" | "source" | "labels">> &
-  ScheduleInput;
+type Writable = "title" | "description" | "status" | "source" | "labels" | "project_id";
+export type NewTask = Pick<typeof tasks.$inferInsert, Writable> & ScheduleInput;
+export type TaskChanges = Partial<Pick<TaskRow, Writable>> & ScheduleInput;
 
 export interface TaskFilters {
   status?: TaskRow["status"];
   source?: TaskRow["source"];
+  /** Only tasks of this project, or "none" for those without one. */
+  project?: string;
   /** Only tasks with every one of these labels (case-insensitive). */
   label?: string[];
   due_before?: Date;
@@ -36,7 +38,10 @@ export async function createTask(store: Store, input: NewTask): Promise<TaskRow>
   const [row] = await store.db
     .insert(tasks)
     .values({ ...fields, ...schedule, ...(labels && labelColumns(labels)) })
-    .returning({ ...columns, txid: currentTxid });
+    .returning({ ...columns, txid: currentTxid })
+    .catch((err) => {
+      throw isMissingProject(err) ? noSuchProject(String(fields.project_id)) : err;
+    });
   const { txid, ...task } = row!;
   store.onCommitted(txid);
   return task;
@@ -57,6 +62,11 @@ export async function listTasks(store: Store, filters: TaskFilters) {
   const where: (SQL | undefined)[] = [
     filters.status && eq(tasks.status, filters.status),
     filters.source && eq(tasks.source, filters.source),
+    filters.project === "none"
+      ? isNull(tasks.project_id)
+      : filters.project
+        ? eq(tasks.project_id, filters.project)
+        : undefined,
     filters.label?.length ? arrayContains(tasks.label_keys, filters.label.map(labelKey)) : undefined,
     filters.due_after && gte(tasks.due_time, filters.due_after),
     filters.due_before && lt(tasks.due_time, filters.due_before),

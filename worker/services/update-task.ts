@@ -4,6 +4,7 @@ import { reminders, type TaskRow, taskCompletions, tasks } from "../db/schema";
 import { CandidateBudget } from "../time/budget";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
 import { labelColumns } from "./labels";
+import { isMissingProject, noSuchProject } from "./projects";
 import { armAt } from "./reminders";
 import { missingOrStale, type Store, versionMatches } from "./store";
 import { planNextOccurrence, planSchedule, type TimeSettings } from "./task-schedule";
@@ -167,7 +168,9 @@ export async function updateTask(
   // A failed guard returns the row as the statement's snapshot saw it, which a concurrent writer may
   // have changed since: one attempt to catch up with it, one to apply, spares for busy rows.
   for (let attempt = 0; attempt < 4; attempt++) {
-    const result = await applyPlan(store, id, withVersion(plan));
+    const result = await applyPlan(store, id, withVersion(plan)).catch((err) => {
+      throw isMissingProject(err) ? noSuchProject(String(changes.project_id)) : err;
+    });
     if (!result) throw new NotFoundError("task", id);
     if (result.applied) {
       store.onCommitted(result.txid!);

@@ -4,6 +4,8 @@ import {
   CALENDAR_FEED_INTERNAL,
   calendarFeeds,
   DELIVERY_INTERNAL,
+  PROJECT_INTERNAL,
+  projects,
   REMINDER_INTERNAL,
   reminders,
   TASK_INTERNAL,
@@ -20,6 +22,7 @@ const INTERNAL = new Map<Table, Readonly<Record<string, true>>>([
   [webhookSubscriptions, WEBHOOK_INTERNAL],
   [webhookDeliveries, DELIVERY_INTERNAL],
   [calendarFeeds, CALENDAR_FEED_INTERNAL],
+  [projects, PROJECT_INTERNAL],
 ]);
 
 /**
@@ -42,6 +45,8 @@ export function toResource<T extends Table>(table: T, row: Record<string, unknow
 
 /** A task as the API shows it. */
 export const taskView = (row: Record<string, unknown>) => toResource(tasks, row);
+
+export const projectView = (row: Record<string, unknown>) => toResource(projects, row);
 
 /** A reminder as the API shows it, with its task's time zone (null once the task is gone). */
 export const reminderView = (row: Record<string, unknown>, timezone: unknown) => ({

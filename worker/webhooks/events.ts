@@ -13,6 +13,9 @@ export const WEBHOOK_EVENTS = [
   "reminder.delivered",
   "reminder.failed",
   "reminder.missed",
+  "project.created",
+  "project.updated",
+  "project.deleted",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, date, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { dateInRange, instantInRange } from "../instant-range";
 import { createdAt, id, timestamptz, version } from "./columns";
 import { taskSource, taskStatus } from "./enums";
+import { projects } from "./projects";
 
 export const TITLE_MAX = 500;
 export const DESCRIPTION_MAX = 10_000;
@@ -37,6 +38,11 @@ export const tasks = pgTable(
      */
     reminder_anchor: timestamptz("reminder_anchor"),
     source: taskSource("source").notNull().default("system"),
+    /**
+     * The project it belongs to, if any. NO ACTION, not RESTRICT: checked at the end of the statement,
+     * so deleting a project can move its tasks in the same statement (services/projects.ts).
+     */
+    project_id: uuid("project_id").references(() => projects.id),
     /** Labels as first written, at most one per case-insensitive spelling (services/labels.ts). */
     labels: text("labels").array().notNull().default(sql`'{}'::text[]`),
     /** The labels case-folded, in the same order: what filters match. Not part of the API. */
@@ -63,6 +69,10 @@ export const tasks = pgTable(
     check("tasks_label_keys_match", sql`cardinality(${t.label_keys}) = cardinality(${t.labels})`),
     // GET /tasks?label=a&label=b: `label_keys @> {a,b}`, answered from the index, not a scan.
     index("tasks_label_keys_idx").using("gin", t.label_keys),
+    // GET /tasks?project=…, and the check that a project being deleted holds no tasks.
+    index("tasks_project_created_idx")
+      .on(t.project_id, t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.project_id} is not null`),
     // GET /tasks without filters: newest first, keyset-paginated on (created_at, id).
     index("tasks_created_idx").on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /tasks?status=…: the filter agents use most ("what is pending?").

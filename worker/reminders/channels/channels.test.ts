@@ -47,6 +47,7 @@ function due(channel: DueReminder["channel"], recipient: string | null, title = 
       reminder_anchor: new Date("2030-01-01T10:00:00Z"),
       source: "telegram",
       labels: [],
+      project_id: null,
       label_keys: [],
       created_at: now,
       updated_at: now,

@@ -60,6 +60,7 @@ function due(recipient: string | null, title = `Stretch ${crypto.randomUUID()}`)
       reminder_anchor: null,
       source: "system",
       labels: [],
+      project_id: null,
       label_keys: [],
       created_at: now,
       updated_at: now,

@@ -65,6 +65,8 @@ const writable = {
   // Optional: the column defaults to UTC (see the nullish note above).
   timezone: () => timeZoneInput().optional(),
   rrule: () => clearable(rruleInput(RRULE_MAX)),
+  project_id: () =>
+    z.uuid().nullish().openapi({ description: "The project it belongs to (GET /projects); null: none." }),
   labels: () =>
     z
       .array(label())
@@ -84,6 +86,7 @@ const taskFields = createInsertSchema(tasks, writable).pick({
   timezone: true,
   rrule: true,
   source: true,
+  project_id: true,
   labels: true,
 }).shape;
 
@@ -109,6 +112,10 @@ export const UpdateTask = z
 export const TaskListQuery = z.strictObject({
   status: z.enum(taskStatus.enumValues).optional().openapi({ description: "Only tasks with this status." }),
   source: z.enum(taskSource.enumValues).optional().openapi({ description: "Only tasks from this source." }),
+  project: z
+    .union([z.literal("none"), z.uuid()])
+    .optional()
+    .openapi({ description: "Only tasks of this project (its id), or `none` for tasks without one." }),
   // One `label` arrives as a string, several as an array (Hono's query parsing).
   label: z
     .preprocess((v) => (typeof v === "string" ? [v] : v), z.array(label()).max(LABELS_MAX))
