@@ -102,3 +102,14 @@ export async function createKey(scopes: string[], name = "test key") {
 export function scratchDatabaseUrl(): string {
   return (env as unknown as { SCRATCH: Hyperdrive }).SCRATCH.connectionString;
 }
+
+/** The first change to `id` in `GET /changes`, paged from the start, that `match` accepts. */
+export async function changeOf(id: string, match: (change: any) => boolean) {
+  let since = 0;
+  for (;;) {
+    const page = (await call("GET", `/changes?since=${since}&limit=1000`)).body;
+    const found = page.changes.find((c: any) => c.id === id && match(c));
+    if (found || !page.has_more) return found;
+    since = page.next_since;
+  }
+}

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, database } from "../../../test/helpers";
+import { call, changeOf, database } from "../../../test/helpers";
 import { openRoomSocket } from "../../../test/realtime/helpers";
 import { received, scan, uniqueChatId } from "../../../test/reminders";
 import { eventually } from "../../../test/sync-harness";
@@ -80,17 +80,6 @@ function tap(sent: Sent, data: string, overrides: { chat?: string; messageId?: n
 }
 
 const button = (sent: Sent, label: string) => sent.buttons.find((b) => b.text.startsWith(label))!.callback_data;
-
-/** The first change to `id` in /changes (paged from its start) that `match` accepts. */
-async function changeOf(id: string, match: (change: any) => boolean) {
-  let since = 0;
-  for (;;) {
-    const page = (await call("GET", `/changes?since=${since}&limit=1000`)).body;
-    const found = page.changes.find((c: any) => c.id === id && match(c));
-    if (found || !page.has_more) return found;
-    since = page.next_since;
-  }
-}
 
 async function calls(to: string, method: string) {
   return (await received("telegram", { to })).filter((c) => c.path.endsWith(`/${method}`));

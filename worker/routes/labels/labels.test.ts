@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
-import { call, expectProblem, scratchDatabaseUrl, testStore } from "../../../test/helpers";
+import { call, changeOf, expectProblem, scratchDatabaseUrl, testStore } from "../../../test/helpers";
 import { listTasks } from "../../services/tasks";
 
 /** Labels no other test uses, so counts and filters see only this file's tasks. */
@@ -74,14 +74,7 @@ describe("task labels", () => {
   it("reach /changes with the task, without their match keys", async () => {
     const name = unique("Sync");
     const created = await task([name]);
-    let since = 0;
-    let found: any;
-    for (;;) {
-      const page = (await call("GET", `/changes?since=${since}&limit=1000`)).body;
-      found = page.changes.find((c: any) => c.id === created.id && c.type === "task.created");
-      if (found || !page.has_more) break;
-      since = page.next_since;
-    }
+    const found = await changeOf(created.id, (c) => c.type === "task.created");
     expect(found.data.labels).toEqual([name]);
     expect(found.data).not.toHaveProperty("label_keys");
   });

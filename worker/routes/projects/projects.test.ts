@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, expectProblem } from "../../../test/helpers";
+import { call, changeOf, expectProblem } from "../../../test/helpers";
 
 const unique = (name: string) => `${name} ${crypto.randomUUID().slice(0, 8)}`;
 
@@ -7,17 +7,6 @@ async function project(body: Record<string, unknown> = {}) {
   const res = await call("POST", "/projects", { name: unique("Project"), ...body });
   expect(res.status).toBe(201);
   return res.body;
-}
-
-/** This file's change to `id` in /changes that `match` accepts, paging from the start. */
-async function changeOf(id: string, match: (change: any) => boolean) {
-  let since = 0;
-  for (;;) {
-    const page = (await call("GET", `/changes?since=${since}&limit=1000`)).body;
-    const found = page.changes.find((c: any) => c.id === id && match(c));
-    if (found || !page.has_more) return found;
-    since = page.next_since;
-  }
 }
 
 describe("projects", () => {
