@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, gte, lt, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, gte, ilike, lt, type SQL } from "drizzle-orm";
 import { type TaskRow, tasks } from "../db/schema";
 import { NotFoundError } from "./errors";
 import { after, type Keyset, newestFirst, page } from "./pagination";
@@ -13,6 +13,8 @@ export interface TaskFilters {
   source?: TaskRow["source"];
   due_before?: Date;
   due_after?: Date;
+  /** Only tasks whose title contains this text, ignoring case. */
+  q?: string;
   limit: number;
   cursor?: string;
 }
@@ -54,6 +56,7 @@ export async function listTasks(store: Store, filters: TaskFilters) {
     filters.source && eq(tasks.source, filters.source),
     filters.due_after && gte(tasks.due_time, filters.due_after),
     filters.due_before && lt(tasks.due_time, filters.due_before),
+    filters.q ? ilike(tasks.title, `%${escapeLike(filters.q)}%`) : undefined,
     after(byCreation, filters.cursor),
   ];
   const rows = await store.db
@@ -64,6 +67,9 @@ export async function listTasks(store: Store, filters: TaskFilters) {
     .limit(filters.limit + 1);
   return page(byCreation, rows, filters.limit);
 }
+
+/** The text as itself in a LIKE pattern: its `%`, `_` and `\\` match only themselves. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Deletes the task; its reminders go with it (ON DELETE CASCADE), and the change log records each.

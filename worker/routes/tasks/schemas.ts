@@ -93,6 +93,9 @@ export const TaskListQuery = z.strictObject({
   source: z.enum(taskSource.enumValues).optional().openapi({ description: "Only tasks from this source." }),
   due_before: timestampInput().optional().openapi({ description: "Only tasks due before this instant (exclusive)." }),
   due_after: timestampInput().optional().openapi({ description: "Only tasks due at or after this instant." }),
+  q: text(1, TITLE_MAX)
+    .optional()
+    .openapi({ description: "Only tasks whose title contains this text, ignoring case.", example: "dentist" }),
   limit: limit(),
   cursor: cursor(),
 });
