@@ -87,9 +87,11 @@ export function AgendaView(props: { session: Session; onEdit: (id: string) => vo
                     {entry.reminder.channel} · {entry.reminder.status}
                     {entry.reminder.last_error && ` · ${entry.reminder.last_error}`}
                   </span>
-                  <button type="button" onClick={() => snooze(entry.reminder)}>
-                    Snooze 1 h
-                  </button>
+                  {entry.reminder.status !== "scheduled" && (
+                    <button type="button" onClick={() => snooze(entry.reminder)}>
+                      Snooze 1 h
+                    </button>
+                  )}
                   <button type="button" onClick={() => complete(entry.task)}>
                     Done
                   </button>

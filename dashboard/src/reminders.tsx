@@ -25,6 +25,43 @@ function standing(r: Reminder) {
   return parts.join(" · ");
 }
 
+/** Still waiting for its time: it can be moved; only one that has fired can be snoozed (else 409). */
+const waiting = (r: Reminder) => r.status === "scheduled" && Date.parse(r.remind_at) > Date.now();
+
+/** "Move": a time on the browser's wall clock for a reminder that has not fired yet. */
+function MoveReminder(props: { onMove: (wall: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [wall, setWall] = useState("");
+  if (!open) {
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        Move
+      </button>
+    );
+  }
+  return (
+    <span class="confirm">
+      <label class="inline">
+        Move to
+        <input type="datetime-local" class="move-to" value={wall} onInput={(e) => setWall(e.currentTarget.value)} />
+      </label>
+      <button
+        type="button"
+        disabled={!wall}
+        onClick={() => {
+          setOpen(false);
+          props.onMove(wall);
+        }}
+      >
+        Save
+      </button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </span>
+  );
+}
+
 /** A task's reminders, live from the sync client: add (relative or absolute), snooze, delete. */
 export function TaskReminders(props: { session: Session; task: Task }) {
   const { session, task } = props;
@@ -73,14 +110,29 @@ export function TaskReminders(props: { session: Session; task: Task }) {
               {r.recipient && ` → ${r.recipient}`} · {standing(r)}
             </span>
             {r.last_error && <span class="meta problem">{r.last_error}</span>}
-            <button
-              type="button"
-              onClick={() =>
-                act(unwrap(session.api.reminders[":id"].snooze.$post({ param: { id: r.id }, json: { minutes: 10 } })))
-              }
-            >
-              Snooze 10 min
-            </button>
+            {waiting(r) ? (
+              <MoveReminder
+                onMove={(wall) =>
+                  act(
+                    unwrap(
+                      session.api.reminders[":id"].$patch({
+                        param: { id: r.id },
+                        json: { remind_at: instantOf(wall, browserZone()) },
+                      }),
+                    ),
+                  )
+                }
+              />
+            ) : (
+              <button
+                type="button"
+                onClick={() =>
+                  act(unwrap(session.api.reminders[":id"].snooze.$post({ param: { id: r.id }, json: { minutes: 10 } })))
+                }
+              >
+                Snooze 10 min
+              </button>
+            )}
             <ConfirmButton
               label="Delete"
               question="Delete this reminder?"

@@ -132,7 +132,12 @@ export function useChanges(session: Session, filter?: (change?: Change) => boole
 /** Re-renders when the status, notices or refusal change. */
 export function useSessionState(session: Session) {
   const [, setRevision] = useState(0);
-  useEffect(() => session.onState(() => setRevision((n) => n + 1)), [session]);
+  useEffect(() => {
+    const stop = session.onState(() => setRevision((n) => n + 1));
+    // Effects run after the first paint: the socket may have opened in between, unheard.
+    setRevision((n) => n + 1);
+    return stop;
+  }, [session]);
 }
 
 /** What to tell the user about a failed call, with the API's own explanation when it gave one. */

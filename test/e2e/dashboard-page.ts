@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { adminKey, baseUrl } from "./helpers";
+import { unwrap } from "../../client/api";
+import { adminKey, api, baseUrl } from "./helpers";
 
 export const CHROMIUM = "/usr/bin/chromium";
 // CI installs Chromium (.ci/run); elsewhere the tests say why they did not run instead of failing.
@@ -87,10 +88,25 @@ export async function watchedPage(
   return { page, problems, violations, foreign };
 }
 
+/**
+ * A key with the `admin` scope for one test file: each key has its own rate limit (300 a minute), which
+ * the dashboards of a whole file, reloading their views on every change, would use up as one key.
+ */
+export async function adminScopedKey(name: string) {
+  const created = await unwrap(api()["api-keys"].$post({ json: { name, scopes: ["admin"] } }));
+  return created.key!;
+}
+
 /** The dashboard signed in as the admin, with the key remembered on this device, and live. */
-export async function openDashboard(browser: Browser, options: { width?: number; expected?: number[] } = {}) {
+export async function openDashboard(
+  browser: Browser,
+  options: { width?: number; expected?: number[]; key?: string } = {},
+) {
   const watched = await watchedPage(browser, options);
-  await watched.page.addInitScript((key) => localStorage.setItem("openclaw-sync.api-key", key), adminKey());
+  await watched.page.addInitScript(
+    (key) => localStorage.setItem("openclaw-sync.api-key", key),
+    options.key ?? adminKey(),
+  );
   await watched.page.goto(`${baseUrl()}/`);
   await watched.page.waitForSelector('#status[data-status="live"]', { timeout: 10_000 });
   return watched;
