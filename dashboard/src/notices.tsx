@@ -1,13 +1,18 @@
+import { useState } from "preact/hooks";
 import { unwrap } from "../../client/api";
 import { type Notice, problemText, type Session } from "./session";
 
 /** The room's reminder notices, announced politely, each with what can be done about it. */
 export function Notices(props: { session: Session }) {
   const { session } = props;
+  const [error, setError] = useState<string | null>(null);
   const act = (notice: Notice, call: () => Promise<unknown>) =>
     call().then(
-      () => session.dismiss(notice.id),
-      (err) => alert(problemText(err)),
+      () => {
+        setError(null);
+        session.dismiss(notice.id);
+      },
+      (err) => setError(problemText(err)),
     );
   return (
     <section aria-label="Notices">
@@ -48,6 +53,11 @@ export function Notices(props: { session: Session }) {
           </li>
         ))}
       </ul>
+      {error && (
+        <p role="alert" class="problem">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

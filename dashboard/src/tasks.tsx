@@ -71,7 +71,7 @@ export function TasksView(props: {
     () =>
       session.onChange((change?: Change) => {
         setTick((n) => n + 1);
-        if (!change || change.entity !== "task") return;
+        if (change?.entity !== "task") return;
         const task = change.data as Task;
         setItems((old) => {
           if (change.op === "deleted") return old.filter((t) => t.id !== change.id);
