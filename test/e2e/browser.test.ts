@@ -29,11 +29,17 @@ describe.skipIf(!runnable)("the dashboard in a headless browser", () => {
   it("loads with no CSP violation, nothing from another origin, no error, and a favicon", async () => {
     const { page, problems, violations, foreign } = await openDashboard(browser);
     await page.waitForSelector("#agenda-heading");
-    const icon = await page.evaluate(() =>
-      fetch("/favicon.svg").then((r) => [r.status, r.headers.get("content-type")]),
-    );
-    expect(icon[0]).toBe(200);
-    expect(icon[1]).toContain("svg");
+    const icons: [string, string][] = [
+      ["/favicon.svg", "svg"],
+      ["/favicon.ico", "icon"],
+    ];
+    for (const [path, type] of icons) {
+      const icon = await page.evaluate(
+        (path) => fetch(path).then((r) => [r.status, r.headers.get("content-type")]),
+        path,
+      );
+      expect(icon, path).toEqual([200, expect.stringContaining(type)]);
+    }
     await page.waitForTimeout(300);
     expect(violations).toEqual([]);
     expect(foreign).toEqual([]);
