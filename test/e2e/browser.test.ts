@@ -92,6 +92,17 @@ describe.skipIf(!runnable)("the dashboard in a headless browser", () => {
     await page.close();
   });
 
+  it("offers the Keys view to admin credentials only", async () => {
+    const scopes = ["tasks:read", "tasks:write", "reminders:read", "reminders:write"] as const;
+    const key = await unwrap(api()["api-keys"].$post({ json: { name: "no admin", scopes: [...scopes] } }));
+    // The dashboard asks GET /api-keys whether the key is an admin's: 403 is the expected "no".
+    const { page, problems } = await openDashboard(browser, { key: key.key!, expected: [403] });
+    await page.waitForSelector("#agenda-heading");
+    expect(await page.locator("nav button").allTextContents()).toEqual(["Agenda", "Tasks"]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("shows the API docs at /docs from this origin alone, with no CSP violation", async () => {
     const { page, problems, violations, foreign } = await watchedPage(browser);
     await page.goto(`${baseUrl()}/docs`);

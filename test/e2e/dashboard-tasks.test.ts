@@ -144,6 +144,22 @@ describe.skipIf(!runnable)("tasks in the dashboard", () => {
     await page.close();
   });
 
+  it("sends a custom RRULE for the API to judge, and shows why it refused one", async () => {
+    const { page, problems } = await openTasks([422]);
+    const title = `custom rule ${crypto.randomUUID()}`;
+    await page.click("button.new");
+    await fillEditor(page, { title, due: tomorrowAtNine(), repeat: "custom" });
+    await page.fill("#edit-rule", "FREQ=SOMETIMES");
+    await page.click('#editor button[type="submit"]');
+    await page.waitForSelector("#editor [role='alert']:has-text('rrule')");
+    await page.fill("#edit-rule", "FREQ=WEEKLY;BYDAY=MO,WE");
+    await page.click('#editor button[type="submit"]');
+    await page.waitForSelector("#editor", { state: "detached" });
+    expect((await taskNamed(title)).rrule).toContain("BYDAY=MO,WE");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("deletes a task only after the inline confirmation", async () => {
     const task = await unwrap(rest.tasks.$post({ json: { title: `doomed ${crypto.randomUUID()}` } }));
     const { page, problems } = await openTasks();
