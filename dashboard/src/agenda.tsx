@@ -8,6 +8,9 @@ import { browserZone, dayHeading, startOfToday, timeOfDay } from "./time";
 
 type Agenda = InferResponseType<ApiClient["agenda"]["$get"], 200>;
 
+/** How long the agenda waits after a change for more before it reloads. */
+const RELOAD_AFTER_MS = 250;
+
 /** Today, tomorrow and the next 7 days. */
 const DAYS = 9;
 
@@ -19,15 +22,22 @@ export function AgendaView(props: { session: Session; onEdit: (id: string) => vo
   const revision = useChanges(session);
 
   useEffect(() => {
-    const from = startOfToday();
-    const to = new Date(Date.parse(from) + DAYS * 86_400_000).toISOString();
-    unwrap(session.api.agenda.$get({ query: { from, to, tz: browserZone() } })).then(
-      (answer) => {
-        setAgenda(answer);
-        setError(null);
+    // A burst of changes (a bulk import, a catch-up) reloads the agenda once, not once per change.
+    const timer = setTimeout(
+      () => {
+        const from = startOfToday();
+        const to = new Date(Date.parse(from) + DAYS * 86_400_000).toISOString();
+        unwrap(session.api.agenda.$get({ query: { from, to, tz: browserZone() } })).then(
+          (answer) => {
+            setAgenda(answer);
+            setError(null);
+          },
+          (err) => setError(problemText(err)),
+        );
       },
-      (err) => setError(problemText(err)),
+      revision === 0 ? 0 : RELOAD_AFTER_MS,
     );
+    return () => clearTimeout(timer);
   }, [session, revision]);
 
   const act = (call: Promise<unknown>) => call.catch((err) => setError(problemText(err)));

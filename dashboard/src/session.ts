@@ -95,7 +95,8 @@ export class Session {
 
   #highlight(id: string) {
     this.#recent.set(id, Date.now() + HIGHLIGHT_MS);
-    setTimeout(() => this.#emitChange(), HIGHLIGHT_MS + 50);
+    // A re-render takes the highlight off; the data did not change, so nothing reloads.
+    setTimeout(() => this.#setState(() => {}), HIGHLIGHT_MS + 50);
   }
 
   #notice(event: RoomEvent) {
