@@ -1416,6 +1416,8 @@ export interface operations {
                 due_before?: string;
                 /** @description Only tasks due at or after this instant. */
                 due_after?: string;
+                /** @description Only tasks whose title contains this text, ignoring case. */
+                q?: string;
                 /** @description Page size, 1–200 (default 50). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */

@@ -8,17 +8,14 @@ const KEY = "openclaw-sync.api-key";
 /** The key in use: this tab's, else the one remembered on this device. */
 export const storedKey = (): string | null => sessionStorage.getItem(KEY) ?? localStorage.getItem(KEY);
 
-/** Whether a key is remembered on this device. */
-export const isRemembered = (): boolean => localStorage.getItem(KEY) !== null;
-
 /** Keeps `key` for this tab only, or on this device; it is never in both. */
 export function storeKey(key: string, remember: boolean) {
   (remember ? localStorage : sessionStorage).setItem(KEY, key);
   (remember ? sessionStorage : localStorage).removeItem(KEY);
 }
 
-/** Moves the key in use between this tab and this device when the user changes their mind. */
-export function setRemembered(remember: boolean) {
-  const key = storedKey();
-  if (key !== null) storeKey(key, remember);
+/** Signing out forgets the key in both places. */
+export function forgetKey() {
+  sessionStorage.removeItem(KEY);
+  localStorage.removeItem(KEY);
 }

@@ -25,7 +25,7 @@ const SWAGGER_UI_FILES = {
 export async function buildDashboard() {
   await build({
     entryPoints: [
-      { in: join(SRC, "main.ts"), out: "app" },
+      { in: join(SRC, "main.tsx"), out: "app" },
       { in: join(SRC, "app.css"), out: "app" },
       { in: join(SRC, "docs.ts"), out: "docs/init" },
     ],
@@ -35,6 +35,9 @@ export async function buildDashboard() {
     format: "esm",
     target: "es2022",
     sourcemap: false,
+    // Preact's automatic JSX runtime: components are plain functions, no React in the bundle.
+    jsx: "automatic",
+    jsxImportSource: "preact",
     logLevel: "warning",
   });
   const swaggerUi = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));

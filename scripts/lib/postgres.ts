@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { BatchQueue } from "./pglite-batch-queue";
 
@@ -110,7 +111,8 @@ export async function startEmbeddedPostgres(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<RunningDatabase> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir ?? "memory://");
+  // pg_trgm backs the title search (migration 0015); real Postgres ships it in its contrib modules.
+  const db = await PGlite.create(options.dataDir ?? "memory://", { extensions: { pg_trgm } });
   const port = options.port ?? (await freePort());
   // PGlite is one session; the server multiplexes connections onto it, keeping transactions whole.
   const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 50 });

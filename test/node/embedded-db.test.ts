@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { migrateDatabase } from "../../scripts/lib/migrate";
 import { type RunningDatabase, startEmbeddedPostgres } from "../../scripts/lib/postgres";
 
 /**
@@ -46,4 +47,24 @@ it("keeps concurrent connections' parameterised statements apart", async () => {
   results.forEach((seen, c) => {
     expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => (i % 2 ? c + i : `c-${c}-${i}`)));
   });
+});
+
+it("applies every migration, pg_trgm's title search included (migration 0015)", async () => {
+  const embedded = await startEmbeddedPostgres();
+  try {
+    await migrateDatabase(embedded.url);
+    const client = new pg.Client(embedded.url);
+    await client.connect();
+    try {
+      await client.query("insert into tasks (title) values ('Call the Dentist'), ('other')");
+      const found = await client.query("select title from tasks where title ilike '%dentist%'");
+      expect(found.rows).toEqual([{ title: "Call the Dentist" }]);
+      const index = await client.query("select indexdef from pg_indexes where indexname = 'tasks_title_trgm_idx'");
+      expect(index.rows[0]?.indexdef).toContain("gin_trgm_ops");
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await embedded.stop();
+  }
 });

@@ -1,4 +1,4 @@
-import { and, arrayContains, eq, getTableColumns, gte, isNull, lt, type SQL } from "drizzle-orm";
+import { and, arrayContains, eq, getTableColumns, gte, ilike, isNull, lt, type SQL } from "drizzle-orm";
 import { type TaskRow, tasks } from "../db/schema";
 import { NotFoundError } from "./errors";
 import { labelColumns, labelKey } from "./labels";
@@ -20,6 +20,8 @@ export interface TaskFilters {
   label?: string[];
   due_before?: Date;
   due_after?: Date;
+  /** Only tasks whose title contains this text, ignoring case. */
+  q?: string;
   limit: number;
   cursor?: string;
 }
@@ -70,6 +72,7 @@ export async function listTasks(store: Store, filters: TaskFilters) {
     filters.label?.length ? arrayContains(tasks.label_keys, filters.label.map(labelKey)) : undefined,
     filters.due_after && gte(tasks.due_time, filters.due_after),
     filters.due_before && lt(tasks.due_time, filters.due_before),
+    filters.q ? ilike(tasks.title, `%${escapeLike(filters.q)}%`) : undefined,
     after(byCreation, filters.cursor),
   ];
   const rows = await store.db
@@ -80,6 +83,9 @@ export async function listTasks(store: Store, filters: TaskFilters) {
     .limit(filters.limit + 1);
   return page(byCreation, rows, filters.limit);
 }
+
+/** The text as itself in a LIKE pattern: its `%`, `_` and `\\` match only themselves. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Deletes the task; its reminders go with it (ON DELETE CASCADE), and the change log records each.

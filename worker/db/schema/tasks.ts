@@ -79,6 +79,8 @@ export const tasks = pgTable(
     index("tasks_status_created_idx").on(t.status, t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /tasks?due_before=…&due_after=…: range scans on due time; tasks without one never match.
     index("tasks_due_idx").on(t.due_time).where(sql`${t.due_time} is not null`),
+    // GET /tasks?q=…: case-insensitive substring match on titles (ILIKE '%…%'), which only trigrams can serve.
+    index("tasks_title_trgm_idx").using("gin", t.title.op("gin_trgm_ops")),
   ],
 );
 

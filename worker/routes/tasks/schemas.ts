@@ -126,6 +126,9 @@ export const TaskListQuery = z.strictObject({
     }),
   due_before: timestampInput().optional().openapi({ description: "Only tasks due before this instant (exclusive)." }),
   due_after: timestampInput().optional().openapi({ description: "Only tasks due at or after this instant." }),
+  q: text(1, TITLE_MAX)
+    .optional()
+    .openapi({ description: "Only tasks whose title contains this text, ignoring case.", example: "dentist" }),
   limit: limit(),
   cursor: cursor(),
 });

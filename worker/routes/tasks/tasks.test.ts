@@ -152,7 +152,33 @@ describe("GET /tasks", () => {
     expect(early.body.items.map((t: { id: string }) => t.id)).toEqual([made[1], made[0]]);
   });
 
+  it("searches titles with ?q=, ignoring case, with % and _ matching only themselves", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const titles = [
+      `Call the DENTIST ${tag}`,
+      `dentist bill ${tag}`,
+      `100% done ${tag}`,
+      `snake_case ${tag}`,
+      `other ${tag}`,
+    ];
+    for (const title of titles) expect((await call("POST", "/tasks", { title })).status).toBe(201);
+    const search = async (q: string) => {
+      const res = await call("GET", `/tasks?limit=200&q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      return (res.body.items as { title: string }[])
+        .map((t) => t.title)
+        .filter((t) => t.endsWith(tag))
+        .sort();
+    };
+    expect(await search(`Dentist`)).toEqual([`Call the DENTIST ${tag}`, `dentist bill ${tag}`]);
+    expect(await search(`0% done ${tag}`)).toEqual([`100% done ${tag}`]);
+    expect(await search(`%`)).toEqual([`100% done ${tag}`]);
+    expect(await search(`e_c`)).toEqual([`snake_case ${tag}`]);
+    expect(await search(`nothing like this ${tag}`)).toEqual([]);
+  });
+
   const badQueries = [
+    "q=",
     "status=done",
     "source=email",
     "limit=0",

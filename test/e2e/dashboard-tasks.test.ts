@@ -1,0 +1,177 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiClient, createApiClient, type Task, unwrap } from "../../client/api";
+import { adminScopedKey, launchBrowser, openDashboard, runnable, screenshot } from "./dashboard-page";
+import { baseUrl, eventually } from "./helpers";
+
+/** Tomorrow at 09:00 on the browser's wall clock (Europe/Berlin), as a datetime-local value. */
+function tomorrowAtNine() {
+  const at = new Date(Date.now() + 86_400_000);
+  return `${at.toISOString().slice(0, 10)}T09:00`;
+}
+
+describe.skipIf(!runnable)("tasks in the dashboard", () => {
+  let browser: Browser;
+  let key: string;
+  let rest: ApiClient;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    key = await adminScopedKey("e2e tasks");
+    rest = createApiClient(baseUrl(), key);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const taskNamed = async (title: string): Promise<Task> => {
+    const found = (await unwrap(rest.tasks.$get({ query: { q: title } }))).items.find((t) => t.title === title);
+    if (!found) throw new Error(`no task named ${title}`);
+    return found;
+  };
+
+  async function openTasks(expected: number[] = []) {
+    const watched = await openDashboard(browser, { key, expected });
+    await watched.page.click("nav button:has-text('Tasks')");
+    await watched.page.waitForSelector("#tasks-heading");
+    return watched;
+  }
+
+  async function fillEditor(page: Page, fields: { title?: string; due?: string; zone?: string; repeat?: string }) {
+    if (fields.title !== undefined) await page.fill("#edit-title", fields.title);
+    if (fields.due !== undefined) {
+      await page.check('input[name="due"][value="time"]');
+      await page.fill("#edit-due", fields.due);
+    }
+    if (fields.zone !== undefined) await page.fill("#edit-zone", fields.zone);
+    if (fields.repeat !== undefined) await page.selectOption("#edit-repeat", fields.repeat);
+  }
+
+  it("creates a task with a due and a recurrence from the keyboard, edits it, and completing it advances it", async () => {
+    const { page, problems } = await openTasks();
+    const title = `weekday standup ${crypto.randomUUID()}`;
+    await page.keyboard.press("n");
+    await page.waitForSelector("#editor[open]");
+    await fillEditor(page, { title, due: tomorrowAtNine(), repeat: "weekdays" });
+    expect(await page.textContent("#edit-summary")).toBe("every weekday at 09:00");
+    await page.click('#editor button[type="submit"]');
+    await page.waitForSelector("#editor", { state: "detached" });
+    const created = await taskNamed(title);
+    expect(created).toMatchObject({
+      timezone: "Europe/Berlin",
+      rrule: expect.stringContaining("BYDAY=MO,TU,WE,TH,FR"),
+    });
+    await page.waitForSelector(`#tasks li[data-id="${created.id}"]`);
+
+    await page.click(`#tasks li[data-id="${created.id}"] .title`);
+    await page.waitForSelector("#editor[open]");
+    await expect.poll(() => page.inputValue("#edit-title")).not.toBe("");
+    await fillEditor(page, { title: `${title} (daily)`, repeat: "daily" });
+    await page.click('#editor button[type="submit"]');
+    await page.waitForSelector("#editor", { state: "detached" });
+    const edited = await unwrap(rest.tasks[":id"].$get({ param: { id: created.id } }));
+    expect(edited).toMatchObject({
+      title: `${title} (daily)`,
+      rrule: expect.stringContaining("FREQ=DAILY"),
+      version: 2,
+    });
+
+    await page.click(`#tasks li[data-id="${created.id}"] input[type="checkbox"]`);
+    await eventually(
+      async () => (await unwrap(rest.tasks[":id"].$get({ param: { id: created.id } }))).occurrence === 2,
+      3000,
+      "the series advanced",
+    );
+    const advanced = await unwrap(rest.tasks[":id"].$get({ param: { id: created.id } }));
+    expect(advanced.status).toBe("pending");
+    expect(Date.parse(advanced.due_time!) - Date.parse(edited.due_time!)).toBe(86_400_000);
+    await page.waitForSelector(`#tasks li[data-id="${created.id}"][data-status="pending"] input:not(:checked)`);
+    await page.click(`#tasks li[data-id="${created.id}"] .title`);
+    await page.waitForSelector("#completions li:has-text('occurrence 1')");
+    await screenshot(page, "editor-with-history");
+    await page.keyboard.press("Escape");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("filters by status, searches titles from '/', and pages with Load more", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    for (let i = 0; i < 23; i++) {
+      await unwrap(rest.tasks.$post({ json: { title: `Paging ${tag} #${i}`, source: "whatsapp" } }));
+    }
+    const done = await unwrap(rest.tasks.$post({ json: { title: `Finished ${tag}`, status: "completed" } }));
+    const { page, problems } = await openTasks();
+    await page.keyboard.press("/");
+    await expect.poll(() => page.evaluate("document.activeElement.id")).toBe("search");
+    await page.keyboard.type(`paging ${tag.toUpperCase()}`);
+    const titles = () => page.locator("#tasks li .title").allTextContents();
+    await expect.poll(async () => (await titles()).filter((t) => t.includes(`Paging ${tag}`)).length).toBe(20);
+    expect(await titles()).toHaveLength(20);
+    await page.click("#more");
+    await expect.poll(() => page.locator("#tasks li").count()).toBe(23);
+    await page.waitForSelector("#more", { state: "detached" });
+
+    await page.fill("#search", tag);
+    await page.selectOption("#filter-status", "completed");
+    await page.waitForSelector(`#tasks li[data-id="${done.id}"]`);
+    await expect.poll(() => page.locator("#tasks li").count()).toBe(1);
+    await page.selectOption("#filter-status", "");
+    await page.selectOption("#filter-source", "whatsapp");
+    await expect.poll(() => page.locator("#tasks li").count()).toBe(20);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows 'changed elsewhere' when the task changed over REST while it was open, then reloads or overwrites", async () => {
+    const task = await unwrap(rest.tasks.$post({ json: { title: `contested ${crypto.randomUUID()}` } }));
+    const { page, problems } = await openTasks([412]);
+    await page.click(`#tasks li[data-id="${task.id}"] .title`);
+    await expect.poll(() => page.inputValue("#edit-title")).not.toBe("");
+    await unwrap(rest.tasks[":id"].$patch({ param: { id: task.id }, json: { title: `${task.title} (REST)` } }));
+
+    await fillEditor(page, { title: `${task.title} (page)` });
+    await page.click('#editor button[type="submit"]');
+    await page.waitForSelector("#conflict:has-text('changed elsewhere: reload or overwrite')");
+    await page.click("#conflict button:has-text('Reload')");
+    await expect.poll(() => page.inputValue("#edit-title")).toBe(`${task.title} (REST)`);
+
+    await unwrap(rest.tasks[":id"].$patch({ param: { id: task.id }, json: { title: `${task.title} (REST again)` } }));
+    await fillEditor(page, { title: `${task.title} (page wins)` });
+    await page.click('#editor button[type="submit"]');
+    await page.click("#conflict button:has-text('Overwrite')");
+    await page.waitForSelector("#editor", { state: "detached" });
+    expect((await unwrap(rest.tasks[":id"].$get({ param: { id: task.id } }))).title).toBe(`${task.title} (page wins)`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("sends a custom RRULE for the API to judge, and shows why it refused one", async () => {
+    const { page, problems } = await openTasks([422]);
+    const title = `custom rule ${crypto.randomUUID()}`;
+    await page.click("button.new");
+    await fillEditor(page, { title, due: tomorrowAtNine(), repeat: "custom" });
+    await page.fill("#edit-rule", "FREQ=SOMETIMES");
+    await page.click('#editor button[type="submit"]');
+    await page.waitForSelector("#editor [role='alert']:has-text('rrule')");
+    await page.fill("#edit-rule", "FREQ=WEEKLY;BYDAY=MO,WE");
+    await page.click('#editor button[type="submit"]');
+    await page.waitForSelector("#editor", { state: "detached" });
+    expect((await taskNamed(title)).rrule).toContain("BYDAY=MO,WE");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("deletes a task only after the inline confirmation", async () => {
+    const task = await unwrap(rest.tasks.$post({ json: { title: `doomed ${crypto.randomUUID()}` } }));
+    const { page, problems } = await openTasks();
+    const row = `#tasks li[data-id="${task.id}"]`;
+    await page.click(`${row} button:has-text('Delete')`);
+    await page.click(`${row} button:has-text('No')`);
+    await page.click(`${row} button:has-text('Delete')`);
+    await page.click(`${row} button:has-text('Yes, delete')`);
+    await page.waitForSelector(row, { state: "detached" });
+    const gone = await rest.tasks[":id"].$get({ param: { id: task.id } });
+    expect(gone.status).toBe(404);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
