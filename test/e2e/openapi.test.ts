@@ -79,10 +79,24 @@ describe("the OpenAPI document, as tools read it", () => {
     );
     expect(parameters("get", "/reminders/{id}")).toContain("#/components/parameters/IfNoneMatch");
     const created = document.paths["/tasks"].post.responses["201"].headers;
-    expect(Object.keys(created).sort()).toEqual(["ETag", "Idempotent-Replayed", "Location", "X-Request-Id"]);
+    expect(Object.keys(created).sort()).toEqual([
+      "API-Version",
+      "ETag",
+      "Idempotent-Replayed",
+      "Location",
+      "X-Request-Id",
+    ]);
     expect(Object.keys(document.paths["/tasks"].get.responses["429"].headers)).toContain("Retry-After");
     expect(Object.keys(document.components.headers).sort()).toEqual(
-      ["ETag", "Idempotent-Replayed", "Location", "Retry-After", "WWW-Authenticate", "X-Request-Id"].sort(),
+      [
+        "API-Version",
+        "ETag",
+        "Idempotent-Replayed",
+        "Location",
+        "Retry-After",
+        "WWW-Authenticate",
+        "X-Request-Id",
+      ].sort(),
     );
   });
 

@@ -55,7 +55,7 @@ export const calendarFeedRoutes = new OpenAPIHono<HonoEnv>()
       summary: "List the calendar feeds that are not revoked (never their addresses)",
       description: "Newest first.",
       ...scoped("tasks:read"),
-      responses: { 200: json(CalendarFeedList, "The live feeds.") },
+      responses: { 200: json(CalendarFeedList, "The live feeds."), ...problems() },
     }),
     async (c) => c.json({ items: (await service.listCalendarFeeds(c.var.store)).map(toFeed) }, 200),
   )

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
-import { json } from "../../http/openapi";
+import { json, problems } from "../../http/openapi";
 import { scoped } from "../../middleware/auth";
 import { listLabels } from "../../services/labels";
 import { LabelList } from "./schemas";
@@ -15,7 +15,7 @@ export const labelRoutes = new OpenAPIHono<HonoEnv>().openapi(
     description:
       "Most used first. A label is one case-insensitive spelling, shown as first written; filter tasks with `GET /tasks?label=`.",
     ...scoped("tasks:read"),
-    responses: { 200: json(LabelList, "Every label on some task.") },
+    responses: { 200: json(LabelList, "Every label on some task."), ...problems() },
   }),
   async (c) => c.json({ items: await listLabels(c.var.store) }, 200),
 );
