@@ -16,12 +16,20 @@ interface Filters {
   status: "" | (typeof STATUSES)[number];
   source: "" | (typeof SOURCES)[number];
   q: string;
+  /** One label, matched ignoring case, as the API does. */
+  label: string;
+  /** A project's id, "none", or "" for any. */
+  project: string;
 }
+
+const NO_FILTERS: Filters = { status: "", source: "", q: "", label: "", project: "" };
 
 const matches = (task: Task, f: Filters) =>
   (!f.status || task.status === f.status) &&
   (!f.source || task.source === f.source) &&
-  (!f.q || task.title.toLowerCase().includes(f.q.trim().toLowerCase()));
+  (!f.q || task.title.toLowerCase().includes(f.q.trim().toLowerCase())) &&
+  (!f.label.trim() || task.labels.some((l) => l.toLowerCase() === f.label.trim().toLowerCase())) &&
+  (!f.project || (f.project === "none" ? task.project_id === null : task.project_id === f.project));
 
 /**
  * Tasks page by page from GET /tasks (filters and title search run in the API), kept current by the
@@ -33,7 +41,8 @@ export function TasksView(props: {
   searchRef: RefObject<HTMLInputElement | null>;
 }) {
   const { session } = props;
-  const [filters, setFilters] = useState<Filters>({ status: "", source: "", q: "" });
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [projects, setProjects] = useState<{ id: string; name: string }[]>([]);
   const [query, setQuery] = useState(filters);
   const [items, setItems] = useState<Task[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -42,7 +51,8 @@ export function TasksView(props: {
 
   // Typing waits for a pause before it searches.
   useEffect(() => {
-    const timer = setTimeout(() => setQuery(filters), filters.q === query.q ? 0 : 250);
+    const typing = filters.q !== query.q || filters.label !== query.label;
+    const timer = setTimeout(() => setQuery(filters), typing ? 250 : 0);
     return () => clearTimeout(timer);
   }, [filters]);
 
@@ -55,6 +65,8 @@ export function TasksView(props: {
           ...(query.status ? { status: query.status } : {}),
           ...(query.source ? { source: query.source } : {}),
           ...(query.q.trim() ? { q: query.q.trim() } : {}),
+          ...(query.label.trim() ? { label: query.label.trim() } : {}),
+          ...(query.project ? { project: query.project } : {}),
         },
       }),
     );
@@ -66,6 +78,13 @@ export function TasksView(props: {
   useEffect(() => {
     load().catch((err) => setError(problemText(err)));
   }, [session, query]);
+
+  // The project filter's choices: the active projects (a task keeps an archived one's id).
+  useEffect(() => {
+    unwrap(session.api.projects.$get({ query: { archived: "false", limit: "200" } }))
+      .then((page) => setProjects(page.items))
+      .catch((err) => setError(problemText(err)));
+  }, [session]);
 
   useEffect(
     () =>
@@ -132,6 +151,31 @@ export function TasksView(props: {
             ))}
           </select>
         </label>
+        <label>
+          Label
+          <input
+            id="filter-label"
+            type="search"
+            value={filters.label}
+            onInput={(e) => setFilters({ ...filters, label: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          Project
+          <select
+            id="filter-project"
+            value={filters.project}
+            onChange={(e) => setFilters({ ...filters, project: e.currentTarget.value })}
+          >
+            <option value="">any</option>
+            <option value="none">none</option>
+            {projects.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
       </form>
       {error && <p role="alert">{error}</p>}
       <ul id="tasks" class="rows">
@@ -149,6 +193,15 @@ export function TasksView(props: {
             <span class="meta">
               {[task.status, dueText(task), recurrenceSummary(task.rrule), task.source].filter(Boolean).join(" · ")}
             </span>
+            {task.labels.length > 0 && (
+              <span class="labels">
+                {task.labels.map((l) => (
+                  <span key={l} class="label">
+                    {l}
+                  </span>
+                ))}
+              </span>
+            )}
             <ConfirmButton label="Delete" question={`Delete “${task.title}”?`} onConfirm={() => remove(task)} />
           </li>
         ))}

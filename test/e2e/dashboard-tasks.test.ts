@@ -121,6 +121,29 @@ describe.skipIf(!runnable)("tasks in the dashboard", () => {
     await page.close();
   });
 
+  it("filters by label (ignoring case) and by project, and shows each task's labels", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const project = await unwrap(rest.projects.$post({ json: { name: `Garden ${tag}` } }));
+    const filed = await unwrap(
+      rest.tasks.$post({ json: { title: `Filed ${tag}`, labels: [`Tag-${tag}`], project_id: project.id } }),
+    );
+    const labelled = await unwrap(rest.tasks.$post({ json: { title: `Labelled ${tag}`, labels: [`tag-${tag}`] } }));
+    const { page, problems } = await openTasks();
+    await page.fill("#filter-label", `TAG-${tag}`);
+    await expect.poll(() => page.locator("#tasks li").count()).toBe(2);
+    await expect
+      .poll(() => page.locator(`#tasks li[data-id="${filed.id}"] .label`).allTextContents())
+      .toEqual([`Tag-${tag}`]);
+    await page.selectOption("#filter-project", project.id);
+    await expect.poll(() => page.locator("#tasks li").count()).toBe(1);
+    await page.waitForSelector(`#tasks li[data-id="${filed.id}"]`);
+    await page.selectOption("#filter-project", "none");
+    await page.waitForSelector(`#tasks li[data-id="${labelled.id}"]`);
+    await expect.poll(() => page.locator("#tasks li").count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("shows 'changed elsewhere' when the task changed over REST while it was open, then reloads or overwrites", async () => {
     const task = await unwrap(rest.tasks.$post({ json: { title: `contested ${crypto.randomUUID()}` } }));
     const { page, problems } = await openTasks([412]);
