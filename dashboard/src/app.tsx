@@ -7,8 +7,9 @@ import { Session, useSessionState } from "./session";
 import { refusalText, SignIn } from "./sign-in";
 import { TaskEditor } from "./task-editor";
 import { TasksView } from "./tasks";
+import { WebhooksView } from "./webhooks";
 
-type View = "agenda" | "tasks" | "keys";
+type View = "agenda" | "tasks" | "keys" | "webhooks";
 /** The editor's subject: a task's id, or a new task. */
 type Editing = string | "new" | null;
 
@@ -95,6 +96,7 @@ function Shell(props: { session: Session; onSignOut: (why?: string) => void }) {
           {tab("agenda", "Agenda")}
           {tab("tasks", "Tasks")}
           {session.admin && tab("keys", "Keys")}
+          {session.admin && tab("webhooks", "Webhooks")}
           <a href="/docs">API docs</a>
         </nav>
         <span id="status" data-status={session.status} role="status" aria-label={`Connection: ${session.status}`}>
@@ -112,6 +114,7 @@ function Shell(props: { session: Session; onSignOut: (why?: string) => void }) {
         {view === "agenda" && <AgendaView session={session} onEdit={setEditing} />}
         {view === "tasks" && <TasksView session={session} onEdit={setEditing} searchRef={search} />}
         {view === "keys" && session.admin && <KeysView session={session} />}
+        {view === "webhooks" && session.admin && <WebhooksView session={session} />}
       </main>
       {editing && (
         <TaskEditor session={session} taskId={editing === "new" ? null : editing} onClose={() => setEditing(null)} />

@@ -125,4 +125,20 @@ describe.skipIf(!runnable)("the agenda, reminders, notices and keys in the dashb
     expect(problems).toEqual([]);
     await page.close();
   });
+  it("shows an admin the webhook subscriptions, a disabled one with its reason, and their recent deliveries", async () => {
+    const url = `https://hooks.example.com/${crypto.randomUUID().slice(0, 8)}`;
+    const hook = await unwrap(rest.webhooks.$post({ json: { url, events: ["task.created"], enabled: false } }));
+    const { page, problems } = await openDashboard(browser, { key });
+    await page.click("nav button:has-text('Webhooks')");
+    const row = page.locator(`#webhooks li[data-id="${hook.id}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute("data-enabled")).toBe("false");
+    expect(await row.locator(".title").textContent()).toBe(url);
+    expect(await row.locator(".meta").textContent()).toContain("task.created");
+    await row.locator("button:has-text('Recent deliveries')").click();
+    await row.locator(".deliveries li:has-text('None yet.')").waitFor();
+    expect(await row.locator("button[aria-expanded='true']").count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
