@@ -1,3 +1,5 @@
+import { base64url } from "../services/tokens";
+
 /**
  * What a reminder's chat buttons do, and the opaque, signed payload each button carries.
  *
@@ -29,12 +31,6 @@ export const ACTION_LABELS: Record<ChatAction, string> = {
 
 const MAC_BYTES = 12;
 const encoder = new TextEncoder();
-
-const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
 
 function fromBase64url(text: string): Uint8Array | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { type ApiKeyRow, type ApiScope, apiKeys } from "../db/schema";
 import { NotFoundError } from "./errors";
 import type { Store } from "./store";
+import { randomToken } from "./tokens";
 
 /** Who is calling: an API key, or the operator's bootstrap ADMIN_TOKEN. */
 export interface Principal {
@@ -24,16 +25,7 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 /** 32 random bytes, base64url: `ocs_` + 43 characters. */
-export function generateApiKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return (
-    KEY_PREFIX +
-    btoa(String.fromCharCode(...bytes))
-      .replace(/\+/g, "-")
-      .replace(/\//g, "_")
-      .replace(/=+$/, "")
-  );
-}
+export const generateApiKey = () => randomToken(KEY_PREFIX);
 
 /** A principal holds `scope` if it was granted it, or is an admin (which holds every scope). */
 export const hasScope = (principal: Principal, scope: ApiScope) =>

@@ -3,25 +3,16 @@ import { type CalendarFeedRow, calendarFeeds, type ReminderRow, reminders, type 
 import { sha256Hex } from "./api-keys";
 import { NotFoundError } from "./errors";
 import type { Store } from "./store";
+import { randomToken } from "./tokens";
 
 const TOKEN_PREFIX = "ocf_";
 const TOKEN_SHAPE = /^ocf_[A-Za-z0-9_-]{43}$/;
 /** The most tasks one feed carries, soonest due first: a calendar app polls it whole. */
 export const FEED_TASK_LIMIT = 2000;
 
-/** 32 random bytes, base64url, after `ocf_`. */
-function generateToken() {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const text = btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-  return `${TOKEN_PREFIX}${text}`;
-}
-
 /** Creates a feed and returns it with its token, which is never stored and never shown again. */
 export async function createCalendarFeed(store: Store, input: { name: string }) {
-  const token = generateToken();
+  const token = randomToken(TOKEN_PREFIX);
   const [row] = await store.db
     .insert(calendarFeeds)
     .values({ name: input.name, prefix: token.slice(0, 10), hash: await sha256Hex(token) })
