@@ -2,7 +2,7 @@
  * `npm run bench`: every scenario against the limit it is set against, on this machine, in one run.
  * Starts its own PostgreSQL, PgBouncer, delaying proxy and `wrangler dev` Workers; writes
  * bench/RESULTS.md and bench/latency.svg. BENCH_QUICK=1 is a smoke run (a minute or so);
- * BENCH_ONLY=edge,rest,live,catchup,scan,lateness,footprint picks scenarios.
+ * BENCH_ONLY=edge,rest,live,catchup,scan,lateness,footprint,cpu picks scenarios.
  */
 
 import { startDelayProxy } from "./lib/delay-proxy.ts";
@@ -14,6 +14,7 @@ import { currentCommit, writeResults } from "./lib/report.ts";
 import type { ScenarioResult } from "./lib/result.ts";
 import { seedTasks, startApp, startDatabase } from "./lib/stack.ts";
 import { catchUp } from "./scenarios/catchup.ts";
+import { cpu } from "./scenarios/cpu.ts";
 import { edgeDistance } from "./scenarios/edge.ts";
 import { edgeFootprint } from "./scenarios/footprint.ts";
 import { reminderLateness } from "./scenarios/lateness.ts";
@@ -91,6 +92,7 @@ try {
   if (wanted("scan")) report(await reminderScan({ quick, db, databaseUrl: pooler.url }));
   if (wanted("lateness")) report(await reminderLateness({ quick, db, databaseUrl: pooler.url }));
   if (wanted("footprint")) report(await edgeFootprint({ quick, databaseUrl: pooler.url }));
+  if (wanted("cpu")) report(await cpu({ quick, poolerUrl: pooler.url }));
 
   const elapsed = (Date.now() - startedAt) / 1000;
   writeResults({ machine: info, commit, quick, elapsedSeconds: elapsed, results });
