@@ -1,6 +1,5 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import { Pool } from "pg";
-import * as schema from "../../worker/db/schema";
 import { changesOfTransactions } from "../../worker/services/changes.ts";
 import { createTask, getTask, listTasks } from "../../worker/services/tasks.ts";
 import { updateTask } from "../../worker/services/update-task.ts";
@@ -29,7 +28,6 @@ export async function captureHandlerSql(databaseUrl: string): Promise<HandlerScr
   let lines: string[] = [];
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   const db = drizzle(pool, {
-    schema,
     logger: {
       logQuery(query, params) {
         lines.push(`${query.replace(/\$(\d+)/g, (_, i) => literal(params[Number(i) - 1]))};`.replace(/\s+/g, " "));

@@ -1,12 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { HonoEnv } from "../env";
 import { empty, json, problems } from "../http/openapi";
 import { scoped } from "../middleware/auth";
-import { settingsOf } from "../settings";
 import { IDLE_STREAM_SECONDS, idleEventStream } from "./idle-stream";
 import { readMcpMessage } from "./message";
-import { createMcpServer } from "./server";
 
 const JsonRpcMessage = z
   .looseObject({ jsonrpc: z.literal("2.0") })
@@ -38,17 +35,7 @@ export const mcpRoutes = new OpenAPIHono<HonoEnv>()
     async (c) => {
       const message = await readMcpMessage(c);
       if (message instanceof Response) return message;
-      // A fresh server and transport per request: Workers share no I/O objects across requests.
-      const transport = new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: undefined,
-        enableJsonResponse: true,
-      });
-      await createMcpServer(c, {
-        store: c.var.store,
-        principal: c.var.principal,
-        webhooks: settingsOf(c.env).webhooks,
-      }).connect(transport);
-      return transport.handleRequest(c.req.raw, message);
+      return (await import("./answer")).answerMcpMessage(c, message);
     },
   )
   .openapi(
