@@ -23,10 +23,21 @@ export function versioned(response: Response, versionedRequest: boolean): Respon
   const relocate = versionedRequest && location?.startsWith("/") && !location.startsWith(`${PREFIX}/`);
   // A WebSocket upgrade's headers are immutable, and it is no REST answer.
   if (response.status === 101) return response;
-  const headers = new Headers(response.headers);
+  try {
+    // The app's own responses have mutable headers: setting them spares copying every response.
+    setVersionHeaders(response.headers, relocate ? `${PREFIX}${location}` : undefined);
+    return response;
+  } catch {
+    // A response passed through from fetch() has immutable headers: answer with a copy.
+    const headers = new Headers(response.headers);
+    setVersionHeaders(headers, relocate ? `${PREFIX}${location}` : undefined);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+function setVersionHeaders(headers: Headers, location: string | undefined) {
   headers.set("api-version", API_VERSION);
-  if (relocate) headers.set("location", `${PREFIX}${location}`);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  if (location) headers.set("location", location);
 }
 
 /** The OpenAPI document's base path: clients should call the canonical `/v1` paths. */
