@@ -162,3 +162,28 @@ describe("pruneChanges", () => {
     await expect(pruneChanges(store, { retentionHours: -1 })).rejects.toThrow(RangeError);
   });
 });
+
+describe("lease-only updates of a reminder (migration 0016)", () => {
+  it("never call the change-log function; any other update does, once", async () => {
+    const db = connection();
+    const [task] = await db<{ id: string }[]>`insert into tasks (title) values ('lease trigger') returning id`;
+    const [reminder] = await db<{ id: string }[]>`
+      insert into reminders (task_id, remind_at, channel) values (${task!.id}, now() + interval '1 day', 'ui') returning id`;
+    /** Calls of record_change in one transaction that runs `update` (PostgreSQL counts them with track_functions). */
+    const callsDuring = (update: (tx: postgres.TransactionSql) => Promise<unknown>) =>
+      db.begin(async (tx) => {
+        await tx`set local track_functions = 'all'`;
+        await update(tx);
+        const [row] = await tx<{ calls: string }[]>`
+          select coalesce(sum(calls), 0) as calls from pg_stat_xact_user_functions where funcname = 'record_change'`;
+        return Number(row!.calls);
+      });
+    expect(
+      await callsDuring(
+        (tx) => tx`update reminders set lease_until = now() + interval '2 minutes', lease_token = gen_random_uuid()
+          where id = ${reminder!.id}`,
+      ),
+    ).toBe(0);
+    expect(await callsDuring((tx) => tx`update reminders set status = 'failed' where id = ${reminder!.id}`)).toBe(1);
+  });
+});
