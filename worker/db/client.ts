@@ -2,13 +2,17 @@ import type { Duplex } from "node:stream";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { Pool } from "pg";
 import * as pgCloudflare from "pg-cloudflare";
+import { corkable, type SocketClass, type WritableSocket } from "./corked-socket";
 
 /**
  * The Workers TCP socket, given to pg explicitly: pg finds it with a require() that the Workers test
  * runner resolves to the package's empty Node build. Outside workerd (the Node scripts) it is
  * absent and pg uses node:net.
  */
-const CloudflareSocket = (pgCloudflare as { CloudflareSocket?: new (ssl: boolean) => Duplex }).CloudflareSocket;
+const WorkersSocket = (pgCloudflare as { CloudflareSocket?: SocketClass }).CloudflareSocket;
+const CloudflareSocket =
+  WorkersSocket &&
+  (corkable(WorkersSocket as unknown as new (ssl: boolean) => WritableSocket) as unknown as SocketClass);
 
 /**
  * Without drizzle's relational `db.query` API (nothing uses it): given the schema, drizzle() walks
