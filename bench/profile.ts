@@ -56,7 +56,8 @@ async function devtools(inspectorUrl: string) {
 const db = await startDatabase();
 const pooler = await startPgbouncer({ host: "127.0.0.1", port: db.port });
 await seedTasks(db.sql, SEEDED + 20_000);
-const app = await startApp(pooler.url);
+// Unminified, so the profile names our functions (wrangler.toml minifies what it ships).
+const app = await startApp(pooler.url, {}, { flags: ["--minify=false"] });
 try {
   const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
   await load(app.url, endpoint, { connections: 16, seconds: 2, headers });

@@ -36,11 +36,11 @@ function benchConfig() {
 export function startApp(
   databaseUrl: string,
   vars: Record<string, string> = {},
-  options: { logLevel?: "warn" | "log"; pollMs?: number } = {},
+  options: { logLevel?: "warn" | "log"; pollMs?: number; flags?: string[] } = {},
 ): Promise<RunningWorker> {
   return startWranglerDev({
     databaseUrl,
-    flags: ["--config", benchConfig(), `--log-level=${options.logLevel ?? "warn"}`],
+    flags: ["--config", benchConfig(), `--log-level=${options.logLevel ?? "warn"}`, ...(options.flags ?? [])],
     vars: { ADMIN_TOKEN, LOG_LEVEL: "warn", ...vars },
     pollMs: options.pollMs,
   });
