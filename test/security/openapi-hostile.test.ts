@@ -280,7 +280,8 @@ describe("every operation against hostile values", () => {
       if (!res.body.has_more) break;
       since = res.body.next_since;
     }
-    for (const path of ["/agenda", "/api-keys", `/people/${ids.person}`]) expect((await call("GET", path)).status, path).toBe(200);
+    for (const path of ["/agenda", "/api-keys", `/people/${ids.person}`])
+      expect((await call("GET", path)).status, path).toBe(200);
     // The room's catch-up answers too: a replay, or "stale" when its backlog no longer reaches back
     // that far (other files write to the same log); never a closed socket.
     const room = await openRoomSocket({ since: String(firstSeq) });
