@@ -1258,11 +1258,11 @@ export interface components {
             op: "created" | "updated" | "deleted" | "delivered";
             /**
              * Format: uuid
-             * @description The id of the task, reminder or project.
+             * @description The id of the task, reminder, project or person.
              */
             id: string;
             /** @description The resource after the change (before it, for `deleted`), as the REST API shows it. */
-            data: components["schemas"]["Task"] | components["schemas"]["Reminder"] | components["schemas"]["Project"];
+            data: components["schemas"]["Task"] | components["schemas"]["Reminder"] | components["schemas"]["Project"] | components["schemas"]["Person"];
             /**
              * Format: date-time
              * @example 2026-03-01T10:00:00.000Z
