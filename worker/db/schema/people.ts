@@ -26,7 +26,7 @@ export const people = pgTable(
     telegram_chat_id: text("telegram_chat_id"),
     /** Their WhatsApp number in E.164, as a reminder's `recipient` on the whatsapp channel is written. */
     whatsapp_number: text("whatsapp_number"),
-    /** Their IANA zone, or null: nothing is read in it yet but the caller's own display. */
+    /** Their IANA zone, or null: kept for clients (an agenda in their zone); reminders still speak in the task's zone. */
     timezone: text("timezone"),
     created_at: createdAt(),
     updated_at: timestamptz("updated_at").notNull().defaultNow(),
