@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { PERSON_NAME_MAX, people } from "../../db/schema";
 import {
   clearable,
+  createInsertSchema,
   createSelectSchema,
   cursor,
   limit,
@@ -21,9 +22,6 @@ export const Person = createSelectSchema(people, {
   updated_at: timestampOutput(),
 }).openapi("Person");
 
-const name = () =>
-  text(1, PERSON_NAME_MAX).openapi({ example: "Alex", description: `1–${PERSON_NAME_MAX} characters.` });
-
 /** A handle on one channel, checked as a reminder's `recipient` on that channel is. */
 const handle = (channel: "telegram" | "whatsapp") =>
   text(1, 64).superRefine((value, ctx) => {
@@ -31,8 +29,9 @@ const handle = (channel: "telegram" | "whatsapp") =>
     if (message) ctx.addIssue({ code: "custom", message });
   });
 
-const fields = {
-  name,
+/** The writable fields, derived from the table and refined for the API (as tasks' are). */
+const personFields = createInsertSchema(people, {
+  name: () => text(1, PERSON_NAME_MAX).openapi({ example: "Alex", description: `1–${PERSON_NAME_MAX} characters.` }),
   telegram_chat_id: () =>
     handle("telegram").nullish().openapi({
       example: "123456789",
@@ -46,24 +45,12 @@ const fields = {
         "Their WhatsApp number in E.164 form: where a whatsapp reminder of their tasks without a recipient goes.",
     }),
   timezone: () => clearable(timeZoneInput()).openapi({ description: "Their IANA time zone; null: not known." }),
-};
+}).pick({ name: true, telegram_chat_id: true, whatsapp_number: true, timezone: true }).shape;
 
-export const CreatePerson = z
-  .strictObject({
-    name: fields.name(),
-    telegram_chat_id: fields.telegram_chat_id(),
-    whatsapp_number: fields.whatsapp_number(),
-    timezone: fields.timezone(),
-  })
-  .openapi("CreatePerson");
+export const CreatePerson = z.strictObject(personFields).openapi("CreatePerson");
 
 export const UpdatePerson = z
-  .strictObject({
-    name: fields.name().optional(),
-    telegram_chat_id: fields.telegram_chat_id(),
-    whatsapp_number: fields.whatsapp_number(),
-    timezone: fields.timezone(),
-  })
+  .strictObject(z.object(personFields).partial().shape)
   .refine((v) => Object.keys(v).length > 0, "Send at least one field to change.")
   .openapi("UpdatePerson");
 
