@@ -188,6 +188,58 @@ export interface paths {
         patch: operations["updateProject"];
         trace?: never;
     };
+    "/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List people, newest first
+         * @description Pass `next_cursor` back as `cursor`. Tasks of one: `GET /tasks?assignee=<id>`.
+         */
+        get: operations["listPeople"];
+        put?: never;
+        /**
+         * Add a person to assign tasks to
+         * @description `telegram_chat_id` and `whatsapp_number` are checked as a reminder's `recipient` is on those channels; a reminder of their tasks without a recipient goes there.
+         */
+        post: operations["createPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a person
+         * @description If-None-Match with the person's current ETag answers 304 without a body.
+         */
+        get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a person
+         * @description A person who still has tasks answers 409 unless `reassign_to` says who takes them: another person's id, or `none`. The reassignment and the deletion are one statement.
+         */
+        delete: operations["deletePerson"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a person or change their handles or zone
+         * @description Send only the fields to change; null clears a handle or the zone. If-Match guards against lost updates.
+         */
+        patch: operations["updatePerson"];
+        trace?: never;
+    };
     "/calendar-feeds": {
         parameters: {
             query?: never;
@@ -686,6 +738,8 @@ export interface components {
             source: "telegram" | "whatsapp" | "ui" | "system";
             /** Format: uuid */
             project_id: string | null;
+            /** Format: uuid */
+            assignee_id: string | null;
             /**
              * @description Its labels as first written; matched case-insensitively.
              * @example [
@@ -734,6 +788,11 @@ export interface components {
              * @description The project it belongs to (GET /projects); null: none.
              */
             project_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The person it is assigned to (GET /people); null: no one. Its reminders without a recipient go to their handle for the channel.
+             */
+            assignee_id?: string | null;
             /** @description At most 20 labels of 1–50 characters; spellings that differ only in case are one label (the first is kept). Replaces the task's labels. */
             labels?: string[];
         };
@@ -874,6 +933,11 @@ export interface components {
              * @description The project it belongs to (GET /projects); null: none.
              */
             project_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The person it is assigned to (GET /people); null: no one. Its reminders without a recipient go to their handle for the channel.
+             */
+            assignee_id?: string | null;
             /** @description At most 20 labels of 1–50 characters; spellings that differ only in case are one label (the first is kept). Replaces the task's labels. */
             labels?: string[];
         };
@@ -966,6 +1030,78 @@ export interface components {
              */
             color?: string | null;
             archived?: boolean;
+        };
+        Person: {
+            /** Format: uuid */
+            id: string;
+            /** @example Alex */
+            name: string;
+            /** @example 123456789 */
+            telegram_chat_id: string | null;
+            /** @example +14155550123 */
+            whatsapp_number: string | null;
+            /** @example Europe/Berlin */
+            timezone: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T10:00:00.000Z
+             */
+            updated_at: string;
+            version: number;
+        };
+        CreatePerson: {
+            /**
+             * @description 1–100 characters.
+             * @example Alex
+             */
+            name: string;
+            /**
+             * @description Their Telegram chat id (an integer, negative for groups) or @channelusername: where a telegram reminder of their tasks without a recipient goes.
+             * @example 123456789
+             */
+            telegram_chat_id?: string | null;
+            /**
+             * @description Their WhatsApp number in E.164 form: where a whatsapp reminder of their tasks without a recipient goes.
+             * @example +14155550123
+             */
+            whatsapp_number?: string | null;
+            /**
+             * @description Their IANA time zone; null: not known.
+             * @example Europe/Berlin
+             */
+            timezone?: string | null;
+        };
+        PersonPage: {
+            items: components["schemas"]["Person"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            next_cursor: string | null;
+        };
+        UpdatePerson: {
+            /**
+             * @description 1–100 characters.
+             * @example Alex
+             */
+            name?: string;
+            /**
+             * @description Their Telegram chat id (an integer, negative for groups) or @channelusername: where a telegram reminder of their tasks without a recipient goes.
+             * @example 123456789
+             */
+            telegram_chat_id?: string | null;
+            /**
+             * @description Their WhatsApp number in E.164 form: where a whatsapp reminder of their tasks without a recipient goes.
+             * @example +14155550123
+             */
+            whatsapp_number?: string | null;
+            /**
+             * @description Their IANA time zone; null: not known.
+             * @example Europe/Berlin
+             */
+            timezone?: string | null;
         };
         CreatedCalendarFeed: components["schemas"]["CalendarFeed"] & {
             /** @description The feed's address, `https://<host>/calendar/<token>.ics`, to subscribe to in a calendar app. Shown only in this response: it holds the feed's secret. Null in an idempotent replay (`Idempotent-Replayed: true`). */
@@ -1117,16 +1253,16 @@ export interface components {
              */
             type: string;
             /** @enum {string} */
-            entity: "task" | "reminder" | "project";
+            entity: "task" | "reminder" | "project" | "person";
             /** @enum {string} */
             op: "created" | "updated" | "deleted" | "delivered";
             /**
              * Format: uuid
-             * @description The id of the task, reminder or project.
+             * @description The id of the task, reminder, project or person.
              */
             id: string;
             /** @description The resource after the change (before it, for `deleted`), as the REST API shows it. */
-            data: components["schemas"]["Task"] | components["schemas"]["Reminder"] | components["schemas"]["Project"];
+            data: components["schemas"]["Task"] | components["schemas"]["Reminder"] | components["schemas"]["Project"] | components["schemas"]["Person"];
             /**
              * Format: date-time
              * @example 2026-03-01T10:00:00.000Z
@@ -1265,13 +1401,13 @@ export interface components {
              */
             url: string;
             /**
-             * @description The event types it receives: `task.created`, `task.updated`, `task.completed`, `task.deleted`, `reminder.created`, `reminder.updated`, `reminder.deleted`, `reminder.due`, `reminder.delivered`, `reminder.failed`, `reminder.missed`, `project.created`, `project.updated`, `project.deleted`, or `*` for all of them.
+             * @description The event types it receives: `task.created`, `task.updated`, `task.completed`, `task.deleted`, `reminder.created`, `reminder.updated`, `reminder.deleted`, `reminder.due`, `reminder.delivered`, `reminder.failed`, `reminder.missed`, `project.created`, `project.updated`, `project.deleted`, `person.created`, `person.updated`, `person.deleted`, or `*` for all of them.
              * @example [
              *       "task.completed",
              *       "reminder.due"
              *     ]
              */
-            events: ("*" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "reminder.created" | "reminder.updated" | "reminder.deleted" | "reminder.due" | "reminder.delivered" | "reminder.failed" | "reminder.missed" | "project.created" | "project.updated" | "project.deleted")[];
+            events: ("*" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "reminder.created" | "reminder.updated" | "reminder.deleted" | "reminder.due" | "reminder.delivered" | "reminder.failed" | "reminder.missed" | "project.created" | "project.updated" | "project.deleted" | "person.created" | "person.updated" | "person.deleted")[];
             description?: string | null;
             /** @default true */
             enabled: boolean;
@@ -1286,13 +1422,13 @@ export interface components {
              */
             url?: string;
             /**
-             * @description The event types it receives: `task.created`, `task.updated`, `task.completed`, `task.deleted`, `reminder.created`, `reminder.updated`, `reminder.deleted`, `reminder.due`, `reminder.delivered`, `reminder.failed`, `reminder.missed`, `project.created`, `project.updated`, `project.deleted`, or `*` for all of them.
+             * @description The event types it receives: `task.created`, `task.updated`, `task.completed`, `task.deleted`, `reminder.created`, `reminder.updated`, `reminder.deleted`, `reminder.due`, `reminder.delivered`, `reminder.failed`, `reminder.missed`, `project.created`, `project.updated`, `project.deleted`, `person.created`, `person.updated`, `person.deleted`, or `*` for all of them.
              * @example [
              *       "task.completed",
              *       "reminder.due"
              *     ]
              */
-            events?: ("*" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "reminder.created" | "reminder.updated" | "reminder.deleted" | "reminder.due" | "reminder.delivered" | "reminder.failed" | "reminder.missed" | "project.created" | "project.updated" | "project.deleted")[];
+            events?: ("*" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "reminder.created" | "reminder.updated" | "reminder.deleted" | "reminder.due" | "reminder.delivered" | "reminder.failed" | "reminder.missed" | "project.created" | "project.updated" | "project.deleted" | "person.created" | "person.updated" | "person.deleted")[];
             /** @description null clears it. */
             description?: string | null;
             /** @description `true` re-enables a disabled subscription: it resumes at its cursor, failures reset. */
@@ -1410,6 +1546,8 @@ export interface operations {
                 source?: "telegram" | "whatsapp" | "ui" | "system";
                 /** @description Only tasks of this project (its id), or `none` for tasks without one. */
                 project?: "none" | string;
+                /** @description Only tasks assigned to this person (their id), or `none` for unassigned ones. */
+                assignee?: "none" | string;
                 /** @description Only tasks with this label (case-insensitive); repeat it for tasks with all of them. */
                 label?: string[];
                 /** @description Only tasks due before this instant (exclusive). */
@@ -2815,6 +2953,616 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this route needs. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's state, or with a request still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named a version that is no longer current. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Understood, but a field is invalid. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of people. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonPage"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this route needs. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Understood, but a field is invalid. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePerson"];
+            };
+        };
+        responses: {
+            /** @description The created person; Location names them. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this route needs. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's state, or with a request still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Understood, but a field is invalid. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags you hold, such as `"3"`; while one is current the answer is 304 without a body. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The resource's id (a UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person; ETag is their version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Unchanged since the ETag given in If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this route needs. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePerson: {
+        parameters: {
+            query?: {
+                /** @description Who takes the person's tasks: another person's id, or `none` to leave them unassigned. Without it, deleting a person who has tasks answers 409. */
+                reassign_to?: "none" | string;
+            };
+            header?: {
+                /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The resource's id (a UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, unknown or revoked API key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this route needs. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's state, or with a request still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named a version that is no longer current. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Understood, but a field is invalid. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The resource's id (a UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePerson"];
+            };
+        };
+        responses: {
+            /** @description The updated person. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
                 };
             };
             /** @description Malformed request (for example, invalid JSON). */
@@ -4644,6 +5392,8 @@ export interface operations {
                 to?: string;
                 /** @description IANA time zone whose local days group the agenda. */
                 tz?: string;
+                /** @description Only tasks (and their reminders) assigned to this person (their id), or `none` for unassigned ones. */
+                assignee?: "none" | string;
             };
             header?: {
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */

@@ -163,8 +163,9 @@ export class SyncClient {
   #applyInOrder(change: Change, via: "room" | "catch-up") {
     if (change.seq <= this.cursor) return;
     // `data` is the resource as the REST API shows it, of the kind `entity` names.
+    // Projects and people are not kept here; their changes still advance the cursor.
     if (change.entity === "task") this.#put(this.tasks, change, change.data as Task);
-    else this.#put(this.reminders, change, change.data as Reminder);
+    else if (change.entity === "reminder") this.#put(this.reminders, change, change.data as Reminder);
     this.cursor = change.seq;
     this.options.onChange?.(change, via);
   }

@@ -28,6 +28,7 @@ import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { integrationRoutes } from "./routes/integrations";
 import { labelRoutes } from "./routes/labels";
+import { peopleRoutes } from "./routes/people";
 import { projectRoutes } from "./routes/projects";
 import { realtimeRoutes } from "./routes/realtime";
 import { reminderRoutes } from "./routes/reminders";
@@ -80,6 +81,7 @@ const routes = api
   .route("/tasks", taskRoutes)
   .route("/labels", labelRoutes)
   .route("/projects", projectRoutes)
+  .route("/people", peopleRoutes)
   .route("/calendar-feeds", calendarFeedRoutes)
   .route("/calendar", calendarFeedFile)
   .route("/reminders", reminderRoutes)
@@ -133,6 +135,10 @@ const TAGS = [
     description: "To-dos with an optional due (an instant or an all-day date), time zone and recurrence.",
   },
   { name: "projects", description: "Groups of tasks (the seed's categories), with a colour, archivable." },
+  {
+    name: "people",
+    description: "Who tasks are assigned to (the seed's task assignments), with their Telegram and WhatsApp handles.",
+  },
   { name: "reminders", description: "Messages about a task, at an instant or relative to its due, on a channel." },
   { name: "agenda", description: "What is due and what will remind, by local day in a time zone." },
   { name: "realtime", description: "The change log (catch-up after any gap) and tokens for the live room." },

@@ -71,6 +71,8 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
         "list_labels",
         "list_projects",
         "create_project",
+        "list_people",
+        "create_person",
         "list_tasks",
         "list_webhooks",
         "create_webhook",
@@ -194,7 +196,14 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
       color: "#112233",
     });
     await call("list_projects", { archived: "false" });
-    await call("create_task", { title: "Filed", project_id: project.id, labels: ["schema"] });
+    const person = await call("create_person", {
+      name: "Schema person",
+      telegram_chat_id: "123456789",
+      whatsapp_number: "+14155550123",
+      timezone: "Europe/Berlin",
+    });
+    await call("list_people", { limit: 5 });
+    await call("create_task", { title: "Filed", project_id: project.id, assignee_id: person.id, labels: ["schema"] });
     await call("list_labels", {});
     expect([...checked].sort()).toEqual(tools.map((t) => t.name).sort());
 

@@ -67,6 +67,7 @@ describe("the OpenClaw skill", () => {
           "due_date",
           "delivery_state",
           "project_id",
+          "assignee_id",
         ].includes(n),
     );
     expect(unknown).toEqual([]);

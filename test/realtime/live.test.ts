@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { publishChanges } from "../../worker/realtime/publish";
 import { call, database, testStore } from "../helpers";
-import { openRoomSocket } from "./helpers";
+import { eventually, openRoomSocket, startClient } from "./helpers";
 
 const sql = database();
 
@@ -103,5 +103,23 @@ describe("live changes over the room", () => {
     const delivered = await socket.next((m) => m.type === "reminder.delivered" && m.id === reminder.body.id, 1000);
     expect(delivered.data.data).toMatchObject({ sent: true, status: "sent", delivery_state: "delivered" });
     socket.close();
+  });
+
+  it("the sync client applies project and person changes from the room in order, and keeps them out of its tasks and reminders", async () => {
+    const events: string[] = [];
+    const { client, applied } = await startClient({ onEvent: (event) => events.push(event.type) });
+    const project = (await call("POST", "/projects", { name: `live ${crypto.randomUUID().slice(0, 8)}` })).body;
+    const person = (await call("POST", "/people", { name: "live person" })).body;
+    const task = (
+      await call("POST", "/tasks", { title: "live assigned", project_id: project.id, assignee_id: person.id })
+    ).body;
+    await eventually(() => applied.some((c) => c.id === task.id), 5000, "the task's change applied");
+    const mine = applied.filter((c) => [project.id, person.id, task.id].includes(c.id)).map((c) => c.type);
+    expect(mine).toEqual(["project.created", "person.created", "task.created"]);
+    // None was mistaken for an event that is not a change (which would leave a gap in seq to fetch).
+    expect(events.filter((type) => /^(project|person)\./.test(type))).toEqual([]);
+    expect(client.tasks.get(task.id)).toMatchObject({ project_id: project.id, assignee_id: person.id });
+    expect(client.reminders.has(person.id) || client.reminders.has(project.id)).toBe(false);
+    client.stop();
   });
 });

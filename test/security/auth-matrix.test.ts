@@ -22,6 +22,11 @@ const EXPECTED: Record<string, string[]> = {
   "GET /projects/:id": ["tasks:read"],
   "PATCH /projects/:id": ["tasks:write"],
   "DELETE /projects/:id": ["tasks:write"],
+  "POST /people": ["tasks:write"],
+  "GET /people": ["tasks:read"],
+  "GET /people/:id": ["tasks:read"],
+  "PATCH /people/:id": ["tasks:write"],
+  "DELETE /people/:id": ["tasks:write"],
   // A feed shows only what the key may already read; its file (/calendar/<token>.ics) is opened by its address alone.
   "POST /calendar-feeds": ["tasks:read"],
   "GET /calendar-feeds": ["tasks:read"],

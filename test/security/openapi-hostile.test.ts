@@ -125,6 +125,7 @@ function baseBody(op: Operation, ids: Ids): Record<string, Json> {
   if (key === "POST /tasks/quick") return { text: "hostile base on Jan 1 2030 at 9, remind me", timezone: "UTC" };
   if (key === "POST /reminders") return { task_id: ids.task, remind_at: "2030-01-01T08:00:00Z", channel: "ui" };
   if (key === "POST /api-keys") return { name: "hostile base", scopes: ["tasks:read"] };
+  if (key === "POST /people") return { name: "hostile base" };
   return {};
 }
 
@@ -132,10 +133,19 @@ interface Ids {
   task: string;
   reminder: string;
   key: string;
+  person: string;
+}
+
+/** The real id each resource's paths take. */
+function realId(path: string, ids: Ids) {
+  if (path.startsWith("/reminders")) return ids.reminder;
+  if (path.startsWith("/api-keys")) return ids.key;
+  if (path.startsWith("/people")) return ids.person;
+  return ids.task;
 }
 
 function pathWith(op: Operation, ids: Ids, id?: string) {
-  const real = op.path.startsWith("/reminders") ? ids.reminder : op.path.startsWith("/api-keys") ? ids.key : ids.task;
+  const real = realId(op.path, ids);
   // A DELETE with a real id would remove what the other cases use.
   const value = id ?? (op.method === "DELETE" ? crypto.randomUUID() : real);
   return op.path.replace(/\{\w+\}/g, encodeURIComponent(value));
@@ -208,7 +218,10 @@ describe("every operation against hostile values", () => {
     });
     const reminder = await call("POST", "/reminders", { task_id: task.body.id, offset_minutes: -10, channel: "ui" });
     const key = await call("POST", "/api-keys", { name: "hostile target", scopes: ["tasks:read"] });
-    ids = { task: task.body.id, reminder: reminder.body.id, key: key.body.id };
+    const person = await call("POST", "/people", { name: "hostile target", telegram_chat_id: "12345678" });
+    // The target task is assigned, so its reminders are routed through the person's handles.
+    await call("PATCH", `/tasks/${task.body.id}`, { assignee_id: person.body.id });
+    ids = { task: task.body.id, reminder: reminder.body.id, key: key.body.id, person: person.body.id };
   });
 
   it("lists the operations it walks", () => {
@@ -219,6 +232,9 @@ describe("every operation against hostile values", () => {
       "POST /reminders",
       "GET /changes",
       "GET /agenda",
+      "POST /people",
+      "PATCH /people/{id}",
+      "DELETE /people/{id}",
       "POST /mcp",
     ])
       expect(names).toContain(expected);
@@ -249,7 +265,7 @@ describe("every operation against hostile values", () => {
 
   it("leaves every read answering after the hostile writes it accepted", async () => {
     // Every page of every list, so a poisoned row anywhere shows.
-    for (const path of ["/tasks", "/reminders", `/tasks/${ids.task}/completions`]) {
+    for (const path of ["/tasks", "/reminders", "/people", `/tasks/${ids.task}/completions`]) {
       let cursor: string | undefined;
       for (let pages = 0; pages < 500; pages++) {
         const res = await call("GET", `${path}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
@@ -264,7 +280,8 @@ describe("every operation against hostile values", () => {
       if (!res.body.has_more) break;
       since = res.body.next_since;
     }
-    for (const path of ["/agenda", "/api-keys"]) expect((await call("GET", path)).status, path).toBe(200);
+    for (const path of ["/agenda", "/api-keys", `/people/${ids.person}`])
+      expect((await call("GET", path)).status, path).toBe(200);
     // The room's catch-up answers too: a replay, or "stale" when its backlog no longer reaches back
     // that far (other files write to the same log); never a closed socket.
     const room = await openRoomSocket({ since: String(firstSeq) });

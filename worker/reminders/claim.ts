@@ -1,7 +1,7 @@
 import { getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { rowFromDriver } from "../db/rows";
-import { type ReminderRow, reminders, type TaskRow, tasks } from "../db/schema";
+import { people, type ReminderRow, reminders, type TaskRow, tasks } from "../db/schema";
 import { formatDuration, type Lateness } from "./message";
 
 /** A claimed reminder with the task it is about, which the message is made from. */
@@ -46,6 +46,8 @@ export interface ClaimOptions {
  * - its task is no longer pending: `skipped`, with the task's status as the reason (a change);
  * - its time is more than `missedAfterSeconds` ago: `missed`, never sent (a change);
  * - otherwise: leased to this scan (bookkeeping, no change).
+ * Each row comes back with its task and the handle of the task's assignee for its channel, which
+ * stands in for a missing recipient (a join in the same statement: no extra round trip).
  * The task's status is read as committed when the statement starts; the scan looks again just before
  * each provider call (recheck.ts), since a completion can commit in between. The claim commits at
  * once: no transaction stays open while providers are called.
@@ -91,8 +93,11 @@ export function claimStatement(options: ClaimOptions, token: string): SQL {
       where ${reminders.id} = s.id
       returning ${reminders}.*, s.deliver
     )
-    select claimed.*, to_jsonb(${tasks}) as task, pg_current_xact_id()::text as txid
-    from claimed join ${tasks} on ${tasks.id} = claimed.task_id`;
+    select claimed.*, to_jsonb(${tasks}) as task, pg_current_xact_id()::text as txid,
+      case claimed.channel when 'telegram' then ${people.telegram_chat_id}
+        when 'whatsapp' then ${people.whatsapp_number} end as assignee_handle
+    from claimed join ${tasks} on ${tasks.id} = claimed.task_id
+      left join ${people} on ${people.id} = ${tasks.assignee_id}`;
 }
 
 const taskTimestamps = Object.values(getTableColumns(tasks))
@@ -106,7 +111,12 @@ function taskFromJson(json: Record<string, unknown>): TaskRow {
   return row as unknown as TaskRow;
 }
 
-type ClaimedRow = Record<string, unknown> & { task: Record<string, unknown>; deliver: boolean; txid: string };
+type ClaimedRow = Record<string, unknown> & {
+  task: Record<string, unknown>;
+  deliver: boolean;
+  txid: string;
+  assignee_handle: string | null;
+};
 
 /**
  * Claims up to `limit` due reminders for this scan with a lease, settling on the way those whose
@@ -117,9 +127,11 @@ export async function claimDueReminders(db: Database, options: ClaimOptions): Pr
   const token = crypto.randomUUID();
   const { rows } = await db.execute<ClaimedRow>(claimStatement(options, token));
   const batch: ClaimedBatch = { token, reminders: [], missed: [], skipped: 0 };
-  for (const { deliver, txid, task, ...row } of rows) {
+  for (const { deliver, txid, task, assignee_handle, ...row } of rows) {
     const reminder = { ...rowFromDriver(reminders, row), task: taskFromJson(task) };
-    if (deliver) batch.reminders.push(reminder);
+    // Who it goes to: its own recipient, else its task's assignee on this channel; the channel's
+    // default comes after both (channels/*). Only the copy being delivered says so, not the row.
+    if (deliver) batch.reminders.push({ ...reminder, recipient: reminder.recipient ?? assignee_handle });
     else {
       batch.txid = txid;
       if (reminder.status === "missed") batch.missed.push(reminder);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/pg-core";
 import { INSTANT_MAX } from "../db/instant-range";
 import { type ReminderRow, reminders, type TaskRow, tasks } from "../db/schema";
@@ -21,6 +21,8 @@ export interface AgendaRequest {
   tz: string;
   /** Whether to look at reminders: false for a caller who may read tasks but not reminders. */
   reminders: boolean;
+  /** Only tasks assigned to this person (and their reminders), or "none" for unassigned ones. */
+  assignee?: string;
 }
 
 interface Timed {
@@ -73,7 +75,7 @@ export function agendaWindow({ from, to, tz }: Pick<AgendaRequest, "from" | "to"
  * will fire in [from, to) (the scan skips the others), and those that failed or were missed, at the
  * time they were due, so a reminder that reached no one stays on its day.
  */
-function windowReminders(store: Store, from: Date, to: Date) {
+function windowReminders(store: Store, from: Date, to: Date, assigned: SQL | undefined) {
   return unionAll(
     store.db
       .select({ reminder: reminders, task: tasks })
@@ -85,6 +87,7 @@ function windowReminders(store: Store, from: Date, to: Date) {
           eq(tasks.status, "pending"),
           gte(reminders.next_attempt_at, from),
           lt(reminders.next_attempt_at, to),
+          assigned,
         ),
       )
       .orderBy(asc(reminders.next_attempt_at), asc(reminders.id))
@@ -100,12 +103,16 @@ function windowReminders(store: Store, from: Date, to: Date) {
           inArray(reminders.status, ["failed", "missed"]),
           gte(reminders.remind_at, from),
           lt(reminders.remind_at, to),
+          assigned,
         ),
       )
       .orderBy(asc(reminders.remind_at), asc(reminders.id))
       .limit(WINDOW_LIMIT + 1),
   );
 }
+
+const assignedTo = (assignee: string | undefined) =>
+  assignee === "none" ? isNull(tasks.assignee_id) : assignee ? eq(tasks.assignee_id, assignee) : undefined;
 
 /** When a reminder stands on the agenda: when it will fire, or, having reached no one, when it was due. */
 const agendaTime = (reminder: ReminderRow) =>
@@ -126,7 +133,8 @@ const agendaTime = (reminder: ReminderRow) =>
 export async function getAgenda(store: Store, request: AgendaRequest, now = new Date()): Promise<Agenda> {
   const { tz } = request;
   const { from, to } = agendaWindow(request, now);
-  const pending = eq(tasks.status, "pending");
+  const assigned = assignedTo(request.assignee);
+  const pending = and(eq(tasks.status, "pending"), assigned);
   const [taskRows, reminderRows] = await Promise.all([
     unionAll(
       store.db
@@ -142,7 +150,7 @@ export async function getAgenda(store: Store, request: AgendaRequest, now = new 
         .orderBy(asc(tasks.due_time), asc(tasks.id))
         .limit(WINDOW_LIMIT + 1),
     ),
-    request.reminders ? windowReminders(store, from, to) : [],
+    request.reminders ? windowReminders(store, from, to, assigned) : [],
   ]);
 
   const timed = (at: Date) => ({ at, local_time: localTimestamp(at, tz) });

@@ -3,7 +3,7 @@ import type { Change, ChangeEntity, ChangeOp } from "../../party/protocol";
 import { changeCursor, changes } from "../db/schema";
 import { GoneError } from "./errors";
 import type { Store } from "./store";
-import { projectView, reminderView, taskView } from "./views";
+import { personView, projectView, reminderView, taskView } from "./views";
 
 /** A change-log row as the driver returns it (bigint seq as text, timestamps as Date or text). */
 export type ChangeRowLike = {
@@ -15,15 +15,17 @@ export type ChangeRowLike = {
   at: Date | string;
 };
 
+const VIEWS: Record<ChangeEntity, (data: Record<string, unknown>) => Record<string, unknown>> = {
+  task: taskView,
+  project: projectView,
+  person: personView,
+  // The trigger captured a reminder's task's time zone with the row (migration 0005).
+  reminder: (data) => reminderView(data, data.timezone),
+};
+
 /** A change-log row as clients see it: `data` shaped exactly like the REST resource. */
 export function toChange(row: ChangeRowLike): Change {
-  // The trigger captured a reminder's task's time zone with the row (migration 0005).
-  const data =
-    row.entity === "task"
-      ? taskView(row.data)
-      : row.entity === "project"
-        ? projectView(row.data)
-        : reminderView(row.data, row.data.timezone);
+  const data = VIEWS[row.entity](row.data);
   return {
     seq: Number(row.seq),
     type: `${row.entity}.${row.op}`,

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { describe, expect, it } from "vitest";
 import { createDatabase } from "../db/client";
+import { listPeople } from "./people";
 import { listReminders } from "./reminders";
 import { listCompletions } from "./task-completions";
 import { listTasks } from "./tasks";
@@ -42,6 +43,8 @@ describe("newest-first lists", () => {
   it.each([
     ["tasks", (store: any) => listTasks(store, { limit: 50 })],
     ["tasks by status", (store: any) => listTasks(store, { status: "pending", limit: 50 })],
+    ["one person's tasks", (store: any) => listTasks(store, { assignee: id, limit: 50 })],
+    ["people", (store: any) => listPeople(store, { limit: 50 })],
     ["reminders", (store: any) => listReminders(store, { limit: 50 })],
     ["a task's reminders", (store: any) => listReminders(store, { task_id: id, limit: 50 })],
     ["a task's completions", (store: any) => listCompletions(store, { task_id: id, limit: 50 })],
@@ -52,6 +55,11 @@ describe("newest-first lists", () => {
       expect(plan).toMatch(/Index (Only )?Scan/);
       expect(plan).not.toMatch(/Sort/);
     }
+  });
+
+  it("one person's tasks come from tasks_assignee_created_idx, the index deleting a person checks too", async () => {
+    const [plan] = await plansOf((store) => listTasks(store as any, { assignee: id, limit: 50 }));
+    expect(plan).toContain("tasks_assignee_created_idx");
   });
 
   it("reminders waiting for confirmation (delivery_state=accepted) come from their own partial index", async () => {

@@ -120,14 +120,15 @@ export async function deleteProject(
     target === undefined
       ? sql`select 0`
       : sql`update ${tasks} set project_id = ${target}::uuid, updated_at = now(), version = version + 1
-          where project_id = ${id}::uuid returning id`;
+          where project_id in (select id from gone) returning id`;
+  // The tasks move only with the deletion: a stale If-Match deletes nothing and so moves nothing.
   const { rows } = await store.db
     .execute<{ deleted: boolean; txid: string }>(sql`
-      with moved as (${moved}),
-      gone as (
+      with gone as (
         delete from ${projects} where id = ${id}::uuid ${expectedVersion === undefined ? sql`` : sql`and version = ${expectedVersion}`}
         returning id
-      )
+      ),
+      moved as (${moved})
       select exists (select 1 from gone) as deleted, pg_current_xact_id()::text as txid`)
     .catch((err) => {
       if (codeOf(err) === "23503") {

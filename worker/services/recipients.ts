@@ -1,12 +1,6 @@
-import type { ReminderRow } from "../db/schema";
+import { E164, type ReminderRow, TELEGRAM_CHAT } from "../db/schema";
 
 type Channel = ReminderRow["channel"];
-
-/** A Telegram `chat_id`: an integer (negative for groups and channels) or a public `@channelusername` (5 to 32 characters). */
-const TELEGRAM_CHAT = /^(-?[1-9][0-9]{0,19}|@[A-Za-z][A-Za-z0-9_]{4,31})$/;
-
-/** E.164: a `+`, then 8 to 15 digits, the first not 0. */
-const E164 = /^\+[1-9][0-9]{7,14}$/;
 
 const RULES: Record<Channel, { pattern: RegExp; message: string } | undefined> = {
   telegram: {

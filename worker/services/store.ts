@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import type { projects, reminders, tasks } from "../db/schema";
+import type { people, projects, reminders, tasks } from "../db/schema";
 import { NotFoundError, PreconditionFailedError } from "./errors";
 import type { TimeSettings } from "./task-schedule";
 
@@ -28,7 +28,7 @@ export const versionMatches = (column: unknown, expected: number | undefined) =>
 /** Only on a mutation's failure path: tells "no such row" from "your version is stale". */
 export async function missingOrStale(
   store: Store,
-  table: typeof tasks | typeof reminders | typeof projects,
+  table: typeof tasks | typeof reminders | typeof projects | typeof people,
   entity: string,
   id: string,
   expectedVersion: number | undefined,

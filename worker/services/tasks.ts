@@ -3,11 +3,12 @@ import { type TaskRow, tasks } from "../db/schema";
 import { NotFoundError } from "./errors";
 import { labelColumns, labelKey } from "./labels";
 import { after, type Keyset, newestFirst, page } from "./pagination";
+import { isPersonReference, noSuchPerson } from "./people";
 import { isMissingProject, noSuchProject } from "./projects";
 import { currentTxid, missingOrStale, type Store, versionMatches } from "./store";
 import { planSchedule, type ScheduleInput } from "./task-schedule";
 
-type Writable = "title" | "description" | "status" | "source" | "labels" | "project_id";
+type Writable = "title" | "description" | "status" | "source" | "labels" | "project_id" | "assignee_id";
 export type NewTask = Pick<typeof tasks.$inferInsert, Writable> & ScheduleInput;
 export type TaskChanges = Partial<Pick<TaskRow, Writable>> & ScheduleInput;
 
@@ -16,6 +17,8 @@ export interface TaskFilters {
   source?: TaskRow["source"];
   /** Only tasks of this project, or "none" for those without one. */
   project?: string;
+  /** Only tasks assigned to this person, or "none" for unassigned ones. */
+  assignee?: string;
   /** Only tasks with every one of these labels (case-insensitive). */
   label?: string[];
   due_before?: Date;
@@ -42,12 +45,20 @@ export async function createTask(store: Store, input: NewTask): Promise<TaskRow>
     .values({ ...fields, ...schedule, ...(labels && labelColumns(labels)) })
     .returning({ ...columns, txid: currentTxid })
     .catch((err) => {
-      throw isMissingProject(err) ? noSuchProject(String(fields.project_id)) : err;
+      throw unknownReference(err, fields);
     });
   const { txid, ...task } = row!;
   store.onCommitted(txid);
   return task;
 }
+
+/** A write naming a project or person that does not exist, as the 422 naming its field; any other error as it is. */
+export const unknownReference = (err: unknown, input: { project_id?: string | null; assignee_id?: string | null }) =>
+  isMissingProject(err)
+    ? noSuchProject(String(input.project_id))
+    : isPersonReference(err)
+      ? noSuchPerson(String(input.assignee_id))
+      : err;
 
 /** @throws NotFoundError */
 export async function getTask(store: Store, { id }: { id: string }): Promise<TaskRow> {
@@ -68,6 +79,11 @@ export async function listTasks(store: Store, filters: TaskFilters) {
       ? isNull(tasks.project_id)
       : filters.project
         ? eq(tasks.project_id, filters.project)
+        : undefined,
+    filters.assignee === "none"
+      ? isNull(tasks.assignee_id)
+      : filters.assignee
+        ? eq(tasks.assignee_id, filters.assignee)
         : undefined,
     filters.label?.length ? arrayContains(tasks.label_keys, filters.label.map(labelKey)) : undefined,
     filters.due_after && gte(tasks.due_time, filters.due_after),

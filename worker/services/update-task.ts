@@ -4,11 +4,10 @@ import { reminders, type TaskRow, taskCompletions, tasks } from "../db/schema";
 import { CandidateBudget } from "../time/budget";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
 import { labelColumns } from "./labels";
-import { isMissingProject, noSuchProject } from "./projects";
 import { armAt } from "./reminders";
 import { missingOrStale, type Store, versionMatches } from "./store";
 import { planNextOccurrence, planSchedule, type TimeSettings } from "./task-schedule";
-import { getTask, type TaskChanges } from "./tasks";
+import { getTask, type TaskChanges, unknownReference } from "./tasks";
 
 /** The task's columns in one fixed order, for statements that union rows of several sources. */
 const columnList = sql.join(
@@ -169,7 +168,7 @@ export async function updateTask(
   // have changed since: one attempt to catch up with it, one to apply, spares for busy rows.
   for (let attempt = 0; attempt < 4; attempt++) {
     const result = await applyPlan(store, id, withVersion(plan)).catch((err) => {
-      throw isMissingProject(err) ? noSuchProject(String(changes.project_id)) : err;
+      throw unknownReference(err, changes);
     });
     if (!result) throw new NotFoundError("task", id);
     if (result.applied) {

@@ -5,6 +5,7 @@ import {
   calendarFeeds,
   DELIVERY_INTERNAL,
   PROJECT_INTERNAL,
+  people,
   projects,
   REMINDER_INTERNAL,
   reminders,
@@ -47,6 +48,8 @@ export function toResource<T extends Table>(table: T, row: Record<string, unknow
 export const taskView = (row: Record<string, unknown>) => toResource(tasks, row);
 
 export const projectView = (row: Record<string, unknown>) => toResource(projects, row);
+
+export const personView = (row: Record<string, unknown>) => toResource(people, row);
 
 /** A reminder as the API shows it, with its task's time zone (null once the task is gone). */
 export const reminderView = (row: Record<string, unknown>, timezone: unknown) => ({

@@ -64,6 +64,21 @@ describe("events from the change log", () => {
     expect(got[2]!.body.data.completed_at).toBe(completed.body.completed_at);
   });
 
+  it("a person's life arrives as person.created, person.updated and person.deleted, with the REST view", async () => {
+    const sub = await subscribe(["person.created", "person.updated", "person.deleted"]);
+    const created = await call("POST", "/people", { name: "Webhook person", whatsapp_number: "+4915100000001" });
+    const updated = await call("PATCH", `/people/${created.body.id}`, { name: "Renamed person" });
+    expect((await call("DELETE", `/people/${created.body.id}`)).status).toBe(204);
+    await runNow(sub.id);
+    const got = await eventually(
+      () => eventsAbout(sub.name, created.body.id),
+      (calls) => calls.length >= 3,
+    );
+    expect(got.map((c) => c.body.type)).toEqual(["person.created", "person.updated", "person.deleted"]);
+    expect(got.map((c) => c.body.data)).toEqual([created.body, updated.body, updated.body]);
+    for (const c of got) expect(c.webhook!.verified).toEqual({ standard: true, openclaw: true });
+  });
+
   it("a subscription to some events gets only those", async () => {
     const sub = await subscribe(["task.completed"]);
     const task = await newTask();

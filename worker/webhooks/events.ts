@@ -16,6 +16,9 @@ export const WEBHOOK_EVENTS = [
   "project.created",
   "project.updated",
   "project.deleted",
+  "person.created",
+  "person.updated",
+  "person.deleted",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

@@ -3,6 +3,7 @@ export * from "./calendar-feeds";
 export * from "./changes";
 export * from "./enums";
 export * from "./idempotency";
+export * from "./people";
 export * from "./projects";
 export * from "./reminders";
 export * from "./task-completions";

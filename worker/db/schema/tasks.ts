@@ -3,6 +3,7 @@ import { boolean, check, date, index, integer, pgTable, text, timestamp, uuid } 
 import { dateInRange, instantInRange } from "../instant-range";
 import { createdAt, id, timestamptz, version } from "./columns";
 import { taskSource, taskStatus } from "./enums";
+import { people } from "./people";
 import { projects } from "./projects";
 
 export const TITLE_MAX = 500;
@@ -43,6 +44,11 @@ export const tasks = pgTable(
      * so deleting a project can move its tasks in the same statement (services/projects.ts).
      */
     project_id: uuid("project_id").references(() => projects.id),
+    /**
+     * Who it is assigned to, if anyone. NO ACTION for the same reason as project_id: deleting a
+     * person reassigns their tasks in the same statement (services/people.ts).
+     */
+    assignee_id: uuid("assignee_id").references(() => people.id),
     /** Labels as first written, at most one per case-insensitive spelling (services/labels.ts). */
     labels: text("labels").array().notNull().default(sql`'{}'::text[]`),
     /** The labels case-folded, in the same order: what filters match. Not part of the API. */
@@ -73,6 +79,10 @@ export const tasks = pgTable(
     index("tasks_project_created_idx")
       .on(t.project_id, t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.project_id} is not null`),
+    // GET /tasks?assignee=…, GET /agenda?assignee=…, and the check that a person being deleted has no tasks.
+    index("tasks_assignee_created_idx")
+      .on(t.assignee_id, t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.assignee_id} is not null`),
     // GET /tasks without filters: newest first, keyset-paginated on (created_at, id).
     index("tasks_created_idx").on(t.created_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // GET /tasks?status=…: the filter agents use most ("what is pending?").

@@ -15,6 +15,7 @@ export const agendaTool = defineTool({
     from: "Start of the window (inclusive), with an offset. Default: the start of today in tz.",
     to: "End of the window (exclusive), with an offset. Default: the end of from's day in tz.",
     tz: "The user's IANA time zone, e.g. Europe/Berlin. Default UTC.",
+    assignee: "Optional: only one person's tasks (their id, from list_people), or none for unassigned ones.",
   },
   annotations: { readOnlyHint: true, idempotentHint: true },
   run: async ({ store, principal }, args) =>

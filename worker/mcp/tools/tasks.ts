@@ -57,7 +57,7 @@ export const taskTools = [
   defineTool({
     name: "list_tasks",
     title: "List tasks",
-    description: `List tasks, newest first, optionally filtered by status (pending, completed, cancelled), source, label (several: tasks with all of them), and due time (due_after inclusive, due_before exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. For "what do I have today or this week", prefer agenda, which groups by the user's local day. ${TIME_RULE}`,
+    description: `List tasks, newest first, optionally filtered by status (pending, completed, cancelled), source, project, assignee (a person's id from list_people, or none), label (several: tasks with all of them), and due time (due_after inclusive, due_before exclusive). Returns { items, next_cursor }; pass next_cursor back as cursor for the next page. For "what do I have today or this week", prefer agenda, which groups by the user's local day. ${TIME_RULE}`,
     scope: "tasks:read",
     input: TaskListQuery,
     output: TaskPage,
@@ -94,7 +94,7 @@ export const taskTools = [
   defineTool({
     name: "update_task",
     title: "Change a task",
-    description: `Change some fields of a task: put only the fields to change in \`changes\` (title, description, status, due_time, source); a null description or due_time clears it. To mark a task done, use complete_task. ${TIME_RULE}`,
+    description: `Change some fields of a task: put only the fields to change in \`changes\` (title, description, status, due_time, source, labels, project_id, assignee_id); a null description or due_time clears it. To mark a task done, use complete_task. ${TIME_RULE}`,
     scope: "tasks:write",
     input: z.strictObject({ id: IdParam.shape.id, changes: UpdateTask, version: Task.shape.version.optional() }),
     output: Task,

@@ -48,6 +48,7 @@ function due(channel: DueReminder["channel"], recipient: string | null, title = 
       source: "telegram",
       labels: [],
       project_id: null,
+      assignee_id: null,
       label_keys: [],
       created_at: now,
       updated_at: now,

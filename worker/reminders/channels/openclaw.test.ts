@@ -61,6 +61,7 @@ function due(recipient: string | null, title = `Stretch ${crypto.randomUUID()}`)
       source: "system",
       labels: [],
       project_id: null,
+      assignee_id: null,
       label_keys: [],
       created_at: now,
       updated_at: now,

@@ -16,7 +16,7 @@ async function reminder(task_id: string, remind_at: string) {
   return res.json();
 }
 
-async function agenda(query: { from?: string; to?: string; tz?: string }, key?: string) {
+async function agenda(query: { from?: string; to?: string; tz?: string; assignee?: string }, key?: string) {
   const res = await api(key).agenda.$get({ query });
   if (res.status !== 200) throw new Error(`agenda failed: ${res.status} ${await res.text()}`);
   return res.json();
@@ -199,6 +199,42 @@ describe("GET /agenda: what is on it", () => {
     const body = await agenda({ from: w.at(0), to: w.at(24) }, reader.key);
     expect(body.includes_reminders).toBe(false);
     expect(placement(body, [t.id, r.id])).toEqual({ [w.at(3).slice(0, 10)]: [t.id] });
+  });
+});
+
+describe("GET /agenda?assignee=", () => {
+  it("keeps one person's tasks and their reminders, overdue ones included; none keeps the unassigned", async () => {
+    const w = uniqueWindow(48);
+    const person = (await call("POST", "/people", { name: "Agenda person" })).body;
+    const other = (await call("POST", "/people", { name: "Agenda other" })).body;
+    const [mine, theirs, nobodys, myOverdue] = [
+      await task(w.at(30)),
+      await task(w.at(31)),
+      await task(w.at(32)),
+      await task(w.at(20)),
+    ];
+    for (const [t, who] of [
+      [mine, person.id],
+      [theirs, other.id],
+      [myOverdue, person.id],
+    ] as const) {
+      expect((await call("PATCH", `/tasks/${t.id}`, { assignee_id: who })).status).toBe(200);
+    }
+    const myPing = await reminder(mine.id, w.at(29));
+    const theirPing = await reminder(theirs.id, w.at(29.5));
+    const ids = [mine.id, theirs.id, nobodys.id, myPing.id, theirPing.id];
+    const window = { from: w.at(24), to: w.at(48) };
+    const day = w.at(29).slice(0, 10);
+
+    const assigned = await agenda({ ...window, assignee: person.id });
+    expect(placement(assigned, ids)).toEqual({ [day]: [myPing.id, mine.id] });
+    expect(assigned.overdue.map((e) => e.task.id)).toContain(myOverdue.id);
+    expect(assigned.overdue.every((e) => e.task.assignee_id === person.id)).toBe(true);
+    expect(placement(await agenda({ ...window, assignee: "none" }), ids)).toEqual({ [day]: [nobodys.id] });
+    expect(placement(await agenda(window), ids)).toEqual({
+      [day]: [myPing.id, theirPing.id, mine.id, theirs.id, nobodys.id],
+    });
+    expectProblem(await call("GET", "/agenda?assignee=someone"), 422);
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { timestampInput, timestampOutput, timeZoneInput } from "../../http/fields";
 import { AGENDA_MAX_DAYS } from "../../services/agenda";
 import { Reminder } from "../reminders/schemas";
-import { Task } from "../tasks/schemas";
+import { assigneeFilter, Task } from "../tasks/schemas";
 
 export const AgendaQuery = z.strictObject({
   from: timestampInput()
@@ -16,6 +16,7 @@ export const AgendaQuery = z.strictObject({
   tz: timeZoneInput()
     .default("UTC")
     .openapi({ description: "IANA time zone whose local days group the agenda.", example: "Europe/Berlin" }),
+  assignee: assigneeFilter("tasks (and their reminders)"),
 });
 
 const timed = {

@@ -89,6 +89,16 @@ describe("projects", () => {
     expect((await call("DELETE", `/projects/${empty.id}`)).status).toBe(204);
   });
 
+  it("with a stale If-Match are neither deleted nor emptied: the tasks move only with the deletion", async () => {
+    const [from, to] = [await project(), await project()];
+    const task = (await call("POST", "/tasks", { title: "Staying", project_id: from.id })).body;
+    expectProblem(
+      await call("DELETE", `/projects/${from.id}?move_tasks_to=${to.id}`, undefined, { "if-match": '"9"' }),
+      412,
+    );
+    expect((await call("GET", `/tasks/${task.id}`)).body).toMatchObject({ project_id: from.id, version: 1 });
+  });
+
   it("are in the change log, created, updated and deleted, without their match key", async () => {
     const p = await project();
     await call("PATCH", `/projects/${p.id}`, { color: "#000000" });

@@ -30,6 +30,13 @@ import { CreateReminder, Reminder, recipientSuitsChannel } from "../reminders/sc
 /** One label as written: 1–50 characters, trimmed. */
 const label = () => text(1, LABEL_MAX).openapi({ example: "home" });
 
+/** `?assignee=`: a person's id, or `none`. */
+export const assigneeFilter = (what: string) =>
+  z
+    .union([z.literal("none"), z.uuid()])
+    .optional()
+    .openapi({ description: `Only ${what} assigned to this person (their id), or \`none\` for unassigned ones.` });
+
 export const Task = createSelectSchema(tasks, {
   labels: z
     .array(z.string())
@@ -67,6 +74,11 @@ const writable = {
   rrule: () => clearable(rruleInput(RRULE_MAX)),
   project_id: () =>
     z.uuid().nullish().openapi({ description: "The project it belongs to (GET /projects); null: none." }),
+  assignee_id: () =>
+    z.uuid().nullish().openapi({
+      description:
+        "The person it is assigned to (GET /people); null: no one. Its reminders without a recipient go to their handle for the channel.",
+    }),
   labels: () =>
     z
       .array(label())
@@ -87,6 +99,7 @@ const taskFields = createInsertSchema(tasks, writable).pick({
   rrule: true,
   source: true,
   project_id: true,
+  assignee_id: true,
   labels: true,
 }).shape;
 
@@ -116,6 +129,7 @@ export const TaskListQuery = z.strictObject({
     .union([z.literal("none"), z.uuid()])
     .optional()
     .openapi({ description: "Only tasks of this project (its id), or `none` for tasks without one." }),
+  assignee: assigneeFilter("tasks"),
   // One `label` arrives as a string, several as an array (Hono's query parsing).
   label: z
     .preprocess((v) => (typeof v === "string" ? [v] : v), z.array(label()).max(LABELS_MAX))
