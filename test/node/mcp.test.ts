@@ -69,6 +69,7 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
         "get_task",
         "list_reminders",
         "list_labels",
+        "list_attachments",
         "list_projects",
         "create_project",
         "list_tasks",
@@ -194,7 +195,8 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
       color: "#112233",
     });
     await call("list_projects", { archived: "false" });
-    await call("create_task", { title: "Filed", project_id: project.id, labels: ["schema"] });
+    const filed = await call("create_task", { title: "Filed", project_id: project.id, labels: ["schema"] });
+    await call("list_attachments", { task_id: filed.id });
     await call("list_labels", {});
     expect([...checked].sort()).toEqual(tools.map((t) => t.name).sort());
 

@@ -132,10 +132,17 @@ interface Ids {
   task: string;
   reminder: string;
   key: string;
+  attachment: string;
 }
 
 function pathWith(op: Operation, ids: Ids, id?: string) {
-  const real = op.path.startsWith("/reminders") ? ids.reminder : op.path.startsWith("/api-keys") ? ids.key : ids.task;
+  const real = op.path.startsWith("/reminders")
+    ? ids.reminder
+    : op.path.startsWith("/api-keys")
+      ? ids.key
+      : op.path.startsWith("/attachments")
+        ? ids.attachment
+        : ids.task;
   // A DELETE with a real id would remove what the other cases use.
   const value = id ?? (op.method === "DELETE" ? crypto.randomUUID() : real);
   return op.path.replace(/\{\w+\}/g, encodeURIComponent(value));
@@ -208,7 +215,9 @@ describe("every operation against hostile values", () => {
     });
     const reminder = await call("POST", "/reminders", { task_id: task.body.id, offset_minutes: -10, channel: "ui" });
     const key = await call("POST", "/api-keys", { name: "hostile target", scopes: ["tasks:read"] });
-    ids = { task: task.body.id, reminder: reminder.body.id, key: key.body.id };
+    // Raw bodies: whatever a hostile case sends as its body is a file (the JSON ones included).
+    const attachment = await call("POST", `/tasks/${task.body.id}/attachments?filename=hostile.txt`, "target");
+    ids = { task: task.body.id, reminder: reminder.body.id, key: key.body.id, attachment: attachment.body.id };
   });
 
   it("lists the operations it walks", () => {
@@ -220,6 +229,8 @@ describe("every operation against hostile values", () => {
       "GET /changes",
       "GET /agenda",
       "POST /mcp",
+      "POST /tasks/{id}/attachments",
+      "GET /attachments/{id}",
     ])
       expect(names).toContain(expected);
   });
@@ -249,7 +260,7 @@ describe("every operation against hostile values", () => {
 
   it("leaves every read answering after the hostile writes it accepted", async () => {
     // Every page of every list, so a poisoned row anywhere shows.
-    for (const path of ["/tasks", "/reminders", `/tasks/${ids.task}/completions`]) {
+    for (const path of ["/tasks", "/reminders", `/tasks/${ids.task}/completions`, `/tasks/${ids.task}/attachments`]) {
       let cursor: string | undefined;
       for (let pages = 0; pages < 500; pages++) {
         const res = await call("GET", `${path}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
@@ -265,6 +276,16 @@ describe("every operation against hostile values", () => {
       since = res.body.next_since;
     }
     for (const path of ["/agenda", "/api-keys"]) expect((await call("GET", path)).status, path).toBe(200);
+    // Every file a hostile case stored downloads, under the name it was given.
+    const stored = (await call("GET", `/tasks/${ids.task}/attachments?limit=200`)).body.items;
+    expect(stored.length).toBeGreaterThan(1);
+    for (const { id, size } of stored) {
+      const res = await SELF.fetch(`${BASE}/attachments/${id}`, { headers: ADMIN });
+      expect(res.headers.get("content-disposition"), id).toMatch(
+        /^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''/,
+      );
+      expect((await res.arrayBuffer()).byteLength, id).toBe(size);
+    }
     // The room's catch-up answers too: a replay, or "stale" when its backlog no longer reaches back
     // that far (other files write to the same log); never a closed socket.
     const room = await openRoomSocket({ since: String(firstSeq) });
