@@ -45,6 +45,9 @@ const isMissingTask = (err: unknown) => {
   return cause?.code === "23503" && cause.constraint === "attachments_task_id_tasks_id_fk";
 };
 
+/** workerd's crypto, with its streaming digest (the DOM's Crypto type, which the dashboard's build sees, lacks it). */
+type WorkerdCrypto = { DigestStream: typeof DigestStream };
+
 const hex = (digest: ArrayBuffer) => [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /** The chunks of a stream; an error reading it is the upload's (a client hung up, a form broke off). */
@@ -137,7 +140,7 @@ export async function createAttachment(store: Store, input: NewAttachment): Prom
 
 /** Streams the upload into R2, noting in `stored` each key it wrote; the object's id, size and hash. */
 async function storeObject(bucket: R2Bucket, input: NewAttachment, stored: string[]) {
-  const digest = new crypto.DigestStream("SHA-256");
+  const digest = new (crypto as unknown as WorkerdCrypto).DigestStream("SHA-256");
   const hashing = digest.getWriter();
   const content = { contentType: input.content_type };
   let id = crypto.randomUUID();

@@ -2,12 +2,13 @@
  * `Content-Disposition: attachment` for a stored file name (RFC 6266 §4.3): `filename*` carries it
  * exactly, percent-encoded UTF-8 (RFC 8187); `filename` is an ASCII fallback for old clients, with
  * quotes, backslashes, slashes and anything not printable ASCII replaced, so no name can leave the
- * quoted string or name a path.
+ * quoted string or name a path. Stored names are well-formed (filename() refuses lone surrogates),
+ * so encodeURIComponent cannot throw.
  */
 export function contentDisposition(filename: string): string {
   const fallback = filename.replace(/[^\x20-\x7e]|["\\/]/g, "_");
   // encodeURIComponent leaves ' ( ) * unescaped; RFC 8187's attr-char does not allow them.
-  const encoded = encodeURIComponent(filename.toWellFormed()).replace(
+  const encoded = encodeURIComponent(filename).replace(
     /['()*]/g,
     (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
   );

@@ -14,7 +14,8 @@ export const AttachmentPage = page(Attachment).openapi("AttachmentPage");
 
 /**
  * A file name as uploaded, path separators and dots included ("stored as given"): only NUL and the
- * other control characters, which no file system names a file with, are refused.
+ * other control characters, which no file system names a file with, and lone surrogates, which are
+ * no text at all, are refused.
  */
 export const filename = () =>
   z
@@ -22,7 +23,8 @@ export const filename = () =>
     .min(1)
     .max(FILENAME_MAX)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters")
+    .refine((s) => !/\p{Cs}/u.test(s), "must not contain a lone UTF-16 surrogate");
 
 // RFC 9110 §8.3.1: type "/" subtype, then parameters; visible ASCII only.
 const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*;\s*[\x20-\x7e]*)?$/;
