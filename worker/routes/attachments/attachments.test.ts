@@ -67,6 +67,9 @@ describe("attachments", () => {
     const [row] = await database()`select size, sha256 from attachments where id = ${res.body.id}`;
     expect(row).toEqual({ size: String(data.length), sha256: expected });
     expect((await env.ATTACHMENTS.head(objectKey(task, res.body.id)))?.size).toBe(data.length);
+    // curl --data-binary's default label is no file type.
+    const curl = await upload(task, "abc", { filename: "a.bin", type: "application/x-www-form-urlencoded" });
+    expect(curl.body.content_type).toBe("application/octet-stream");
 
     const got = await download(res.body.id);
     expect(got.status).toBe(200);

@@ -90,6 +90,8 @@ export async function readUpload(c: Context<HonoEnv>, maxBytes: number, queryFil
       { path: "filename", location: "query", message: "is required with a raw body" },
     ]);
   }
-  const content_type = checked(contentTypeSchema(), type, "header", "content-type");
+  // curl --data-binary labels any file a form unless told otherwise: that label names no file type.
+  const labelled = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type) ? DEFAULT_TYPE : type;
+  const content_type = checked(contentTypeSchema(), labelled, "header", "content-type");
   return { filename: queryFilename, content_type, size: total, body };
 }
