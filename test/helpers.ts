@@ -61,6 +61,7 @@ export function testStore(connectionString = env.HYPERDRIVE.connectionString) {
   const committed: string[] = [];
   const store: Store = {
     db: createDatabase(connectionString).db,
+    attachments: env.ATTACHMENTS,
     time: settingsOf(env).time,
     onCommitted: (txid) => committed.push(txid),
   };

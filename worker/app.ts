@@ -7,6 +7,7 @@ import type { HonoEnv } from "./env";
 import { onError } from "./http/on-error";
 import { describeAppMiddleware, registerSharedComponents } from "./http/openapi";
 import { problem, problemResponse } from "./http/problem";
+import { isStreamedUpload } from "./http/uploads";
 import { validationHook } from "./http/validation";
 import { versionedBase } from "./http/versioning";
 import { assertWritesNeedWriteScopes } from "./http/write-scopes";
@@ -21,6 +22,7 @@ import { requestLog } from "./middleware/request-log";
 import { unitOfWork } from "./middleware/unit-of-work";
 import { agendaRoutes } from "./routes/agenda";
 import { apiKeyRoutes } from "./routes/api-keys";
+import { attachmentRoutes, taskAttachmentRoutes } from "./routes/attachments";
 import { calendarFeedRoutes } from "./routes/calendar-feeds";
 import { calendarFeedFile } from "./routes/calendar-feeds/feed";
 import { changeRoutes } from "./routes/changes";
@@ -62,6 +64,7 @@ api.use(
 );
 api.use(cors);
 api.use(async (c, next) => {
+  if (isStreamedUpload(c.req.method, c.req.path)) return next();
   const { maxBodyBytes } = settingsOf(c.env).http;
   return bodyLimit({
     maxSize: maxBodyBytes,
@@ -79,6 +82,8 @@ api.use(idempotency);
 const routes = api
   .route("/health", healthRoutes)
   .route("/tasks", taskRoutes)
+  .route("/tasks", taskAttachmentRoutes)
+  .route("/attachments", attachmentRoutes)
   .route("/labels", labelRoutes)
   .route("/projects", projectRoutes)
   .route("/people", peopleRoutes)
@@ -133,6 +138,10 @@ const TAGS = [
   {
     name: "tasks",
     description: "To-dos with an optional due (an instant or an all-day date), time zone and recurrence.",
+  },
+  {
+    name: "attachments",
+    description: "Files on a task, stored in R2: uploaded streaming, downloaded as attachments with ranges.",
   },
   { name: "projects", description: "Groups of tasks (the seed's categories), with a colour, archivable." },
   {

@@ -1,5 +1,5 @@
 import type { Env } from "./env";
-import { pruneExpired } from "./housekeeping";
+import { pruneExpired, sweepAttachments } from "./housekeeping";
 import { log } from "./http/log";
 import { scanDueReminders } from "./reminders/scheduled";
 import { deliverWebhooks } from "./webhooks/run";
@@ -7,7 +7,7 @@ import { CLOCK_NAME } from "./work/clock-nudge";
 
 /**
  * Every minute: deliver due reminders, re-sync the reminder clock with the database, and prune what
- * has expired. Each job runs in its own `waitUntil` and fails on its own, so a broken scan setting
+ * has expired (and, once an hour, attachment objects left without their row). Each job runs in its own `waitUntil` and fails on its own, so a broken scan setting
  * never stops pruning, nor the reverse. The clock delivers on the second; this scan is its safety net.
  * Webhook retries wait for this minute too (README: Webhooks).
  */
@@ -15,6 +15,7 @@ export const scheduled: ExportedHandlerScheduledHandler<Env> = (controller, env,
   ctx.waitUntil(scanDueReminders(env, new Date(controller.scheduledTime), { cron: controller.cron }));
   ctx.waitUntil(syncClock(env));
   ctx.waitUntil(pruneExpired(env));
+  ctx.waitUntil(sweepAttachments(env, new Date(controller.scheduledTime)));
   // Webhook retries that came due, and the safety net for a write whose own run was lost.
   ctx.waitUntil(deliverWebhooks(env));
 };

@@ -69,6 +69,7 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
         "get_task",
         "list_reminders",
         "list_labels",
+        "list_attachments",
         "list_projects",
         "create_project",
         "list_people",
@@ -203,7 +204,13 @@ describe("MCP under wrangler dev, with the official SDK client", () => {
       timezone: "Europe/Berlin",
     });
     await call("list_people", { limit: 5 });
-    await call("create_task", { title: "Filed", project_id: project.id, assignee_id: person.id, labels: ["schema"] });
+    const filed = await call("create_task", {
+      title: "Filed",
+      project_id: project.id,
+      assignee_id: person.id,
+      labels: ["schema"],
+    });
+    await call("list_attachments", { task_id: filed.id });
     await call("list_labels", {});
     expect([...checked].sort()).toEqual(tools.map((t) => t.name).sort());
 

@@ -134,6 +134,7 @@ interface Ids {
   reminder: string;
   key: string;
   person: string;
+  attachment: string;
 }
 
 /** The real id each resource's paths take. */
@@ -141,6 +142,7 @@ function realId(path: string, ids: Ids) {
   if (path.startsWith("/reminders")) return ids.reminder;
   if (path.startsWith("/api-keys")) return ids.key;
   if (path.startsWith("/people")) return ids.person;
+  if (path.startsWith("/attachments")) return ids.attachment;
   return ids.task;
 }
 
@@ -221,7 +223,15 @@ describe("every operation against hostile values", () => {
     const person = await call("POST", "/people", { name: "hostile target", telegram_chat_id: "12345678" });
     // The target task is assigned, so its reminders are routed through the person's handles.
     await call("PATCH", `/tasks/${task.body.id}`, { assignee_id: person.body.id });
-    ids = { task: task.body.id, reminder: reminder.body.id, key: key.body.id, person: person.body.id };
+    // Raw bodies: whatever a hostile case sends as its body is a file (the JSON ones included).
+    const attachment = await call("POST", `/tasks/${task.body.id}/attachments?filename=hostile.txt`, "target");
+    ids = {
+      task: task.body.id,
+      reminder: reminder.body.id,
+      key: key.body.id,
+      person: person.body.id,
+      attachment: attachment.body.id,
+    };
   });
 
   it("lists the operations it walks", () => {
@@ -236,6 +246,8 @@ describe("every operation against hostile values", () => {
       "PATCH /people/{id}",
       "DELETE /people/{id}",
       "POST /mcp",
+      "POST /tasks/{id}/attachments",
+      "GET /attachments/{id}",
     ])
       expect(names).toContain(expected);
   });
@@ -265,7 +277,13 @@ describe("every operation against hostile values", () => {
 
   it("leaves every read answering after the hostile writes it accepted", async () => {
     // Every page of every list, so a poisoned row anywhere shows.
-    for (const path of ["/tasks", "/reminders", "/people", `/tasks/${ids.task}/completions`]) {
+    for (const path of [
+      "/tasks",
+      "/reminders",
+      "/people",
+      `/tasks/${ids.task}/completions`,
+      `/tasks/${ids.task}/attachments`,
+    ]) {
       let cursor: string | undefined;
       for (let pages = 0; pages < 500; pages++) {
         const res = await call("GET", `${path}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
@@ -282,6 +300,16 @@ describe("every operation against hostile values", () => {
     }
     for (const path of ["/agenda", "/api-keys", `/people/${ids.person}`])
       expect((await call("GET", path)).status, path).toBe(200);
+    // Every file a hostile case stored downloads, under the name it was given.
+    const stored = (await call("GET", `/tasks/${ids.task}/attachments?limit=200`)).body.items;
+    expect(stored.length).toBeGreaterThan(1);
+    for (const { id, size } of stored) {
+      const res = await SELF.fetch(`${BASE}/attachments/${id}`, { headers: ADMIN });
+      expect(res.headers.get("content-disposition"), id).toMatch(
+        /^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''/,
+      );
+      expect((await res.arrayBuffer()).byteLength, id).toBe(size);
+    }
     // The room's catch-up answers too: a replay, or "stale" when its backlog no longer reaches back
     // that far (other files write to the same log); never a closed socket.
     const room = await openRoomSocket({ since: String(firstSeq) });

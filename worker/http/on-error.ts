@@ -21,6 +21,7 @@ const HTTP_SLUGS: Record<number, string> = {
   400: "bad-request",
   404: "not-found",
   405: "method-not-allowed",
+  411: "length-required",
   413: "body-too-large",
   415: "unsupported-media-type",
 };

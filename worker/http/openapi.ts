@@ -1,5 +1,6 @@
 import type { OpenAPIHono, z } from "@hono/zod-openapi";
 import { ProblemSchema } from "./problem";
+import { UPLOAD_OPERATION } from "./uploads";
 
 type HeaderSchema = {
   type: "string" | "integer";
@@ -94,6 +95,7 @@ const PROBLEMS: Record<number, { description: string; headers?: ResponseHeader[]
   404: { description: "No such resource." },
   409: { description: "Conflicts with the resource's state, or with a request still in progress." },
   410: { description: "The requested history has been pruned." },
+  411: { description: "Content-Length is missing." },
   412: { description: "If-Match named a version that is no longer current." },
   413: { description: "Body larger than the limit." },
   415: { description: "Body is not JSON." },
@@ -154,9 +156,10 @@ export function describeAppMiddleware<D extends { paths?: object }>(document: D)
   // The document is generated already: the Problem schema is referenced, not converted again.
   const problem = { $ref: "#/components/schemas/Problem" };
   const idempotencyProblems = { 409: problemResponse(409, problem), 422: problemResponse(422, problem) };
-  for (const item of Object.values((document.paths ?? {}) as Record<string, Record<string, Operation>>)) {
+  for (const [path, item] of Object.entries((document.paths ?? {}) as Record<string, Record<string, Operation>>)) {
     for (const [method, operation] of Object.entries(item)) {
-      const write = WRITES.has(method);
+      // A streamed upload is never replayed (uploads.ts): it takes no Idempotency-Key.
+      const write = WRITES.has(method) && !(method === UPLOAD_OPERATION.method && path === UPLOAD_OPERATION.path);
       operation.parameters = [
         ...(operation.parameters ?? []),
         ...requestHeaders(...(write ? (["IdempotencyKey", "RequestId"] as const) : (["RequestId"] as const)))

@@ -1,3 +1,4 @@
+import { SELF } from "cloudflare:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, BASE, call, createKey, database, expectProblem, workerFetch } from "../../test/helpers";
@@ -17,6 +18,7 @@ const TOOLS = [
   "complete_task",
   "delete_task",
   "quick_add",
+  "list_attachments",
   "list_projects",
   "create_project",
   "list_people",
@@ -476,5 +478,20 @@ describe("MCP: labels", () => {
     expect(found.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
     const labels = await callToolOk(admin, "list_labels", {});
     expect(labels.items).toContainEqual({ name: label, task_count: 1 });
+  });
+});
+
+describe("MCP: attachments", () => {
+  it("lists a task's attachments as GET /tasks/{id}/attachments does", async () => {
+    const task = await callToolOk(admin, "create_task", { title: "With a file for an agent" });
+    const uploaded = await SELF.fetch(`${BASE}/tasks/${task.id}/attachments?filename=plan.txt`, {
+      method: "POST",
+      headers: { authorization: ADMIN, "content-type": "text/plain" },
+      body: "the plan",
+    });
+    expect(uploaded.status).toBe(201);
+    const listed = await callToolOk(admin, "list_attachments", { task_id: task.id });
+    expect(listed).toEqual((await call("GET", `/tasks/${task.id}/attachments`)).body);
+    expect(listed.items[0]).toMatchObject({ filename: "plan.txt", content_type: "text/plain", size: 8 });
   });
 });

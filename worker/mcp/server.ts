@@ -8,13 +8,22 @@ import { problem } from "../http/problem";
 import { callTool, toolError } from "./call";
 import { describeTool, TIME_RULE, type ToolContext } from "./tool";
 import { agendaTool } from "./tools/agenda";
+import { attachmentTools } from "./tools/attachments";
 import { peopleTools } from "./tools/people";
 import { projectTools } from "./tools/projects";
 import { reminderTools } from "./tools/reminders";
 import { taskTools } from "./tools/tasks";
 import { webhookTools } from "./tools/webhooks";
 
-export const TOOLS = [...taskTools, ...projectTools, ...peopleTools, ...reminderTools, agendaTool, ...webhookTools];
+export const TOOLS = [
+  ...taskTools,
+  ...attachmentTools,
+  ...projectTools,
+  ...peopleTools,
+  ...reminderTools,
+  agendaTool,
+  ...webhookTools,
+];
 const byName = new Map(TOOLS.map((tool) => [tool.name, tool]));
 // The list is constant and costs milliseconds of CPU to build (JSON Schema from zod): once per isolate.
 let toolList: Tool[] | undefined;

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { HonoEnv } from "../env";
+import { isStreamedUpload } from "../http/uploads";
 
 /**
  * `curl -d '{…}'` labels its JSON as a form. A form-labelled body that is a JSON object is read as
@@ -7,7 +8,7 @@ import type { HonoEnv } from "../env";
  */
 export const curlJson = createMiddleware<HonoEnv>(async (c, next) => {
   const type = c.req.header("content-type") ?? "";
-  if (/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+  if (!isStreamedUpload(c.req.method, c.req.path) && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
     const body = await c.req.text();
     if (body.trimStart().startsWith("{")) {
       const headers = new Headers(c.req.raw.headers);

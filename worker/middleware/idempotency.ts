@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { HonoEnv } from "../env";
 import { problem, problemResponse } from "../http/problem";
+import { isStreamedUpload } from "../http/uploads";
 import { sha256Hex } from "../services/api-keys";
 import { InvalidInputError } from "../services/errors";
 import {
@@ -18,12 +19,14 @@ const REPLAYED_HEADERS = ["content-type", "location", "etag"];
  * `Idempotency-Key` on POST, PATCH and DELETE: the first response is kept (per key owner) and
  * replayed to retries with `Idempotent-Replayed: true`; the same key with another request is 422,
  * and a retry while the first is still running is 409. No secret is ever stored: a route whose
- * response carries one calls `withholdOnReplay` or `neverReplay` before answering.
+ * response carries one calls `withholdOnReplay` or `neverReplay` before answering. A file upload is
+ * never replayed: its body streams to R2 and is not kept to compare a retry with (README, Attachments).
  */
 export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
   // Public routes (the chat webhooks) have no key owner; they deduplicate on the provider's own ids.
   if (key === undefined || !["POST", "PATCH", "DELETE"].includes(c.req.method) || !c.var.principal) return next();
+  if (isStreamedUpload(c.req.method, c.req.path)) return next();
   if (!KEY.test(key)) {
     throw new InvalidInputError("Idempotency-Key must be 1–255 visible ASCII characters.", [
       { path: "idempotency-key", location: "header", message: "1–255 visible ASCII characters" },

@@ -6,11 +6,13 @@ import type { TimeSettings } from "./task-schedule";
 
 /**
  * What every service runs with (its first argument; the second is its input, one object): the
- * database, how the time model is configured, and a way to say "this transaction wrote to the
+ * database and the attachments bucket, how the time model is configured, and a way to say "this transaction wrote to the
  * change log" so the unit of work can publish those changes once the answer is on its way.
  */
 export interface Store {
   db: Database;
+  /** The attachments bucket (R2), where the unit of work has one: requests and cron runs do. */
+  attachments?: R2Bucket;
   time: TimeSettings;
   onCommitted(txid: string): void;
 }

@@ -1,5 +1,6 @@
-import { and, arrayContains, eq, getTableColumns, gte, ilike, isNull, lt, type SQL } from "drizzle-orm";
-import { type TaskRow, tasks } from "../db/schema";
+import { and, arrayContains, eq, getTableColumns, gte, ilike, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { attachmentKey, attachments, type TaskRow, tasks } from "../db/schema";
+import { discardObjects } from "./attachments";
 import { NotFoundError } from "./errors";
 import { labelColumns, labelKey } from "./labels";
 import { after, type Keyset, newestFirst, page } from "./pagination";
@@ -104,14 +105,25 @@ export async function listTasks(store: Store, filters: TaskFilters) {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Deletes the task; its reminders go with it (ON DELETE CASCADE), and the change log records each.
+ * Deletes the task; its reminders and attachment rows go with it (ON DELETE CASCADE), and the change
+ * log records each. The attachments' objects are deleted from R2 once the rows are gone.
  * @throws NotFoundError, or PreconditionFailedError when `expectedVersion` (If-Match) is stale.
  */
 export async function deleteTask(store: Store, { id, expectedVersion }: { id: string; expectedVersion?: number }) {
   const [row] = await store.db
     .delete(tasks)
     .where(and(eq(tasks.id, id), versionMatches(tasks.version, expectedVersion)))
-    .returning({ txid: currentTxid });
+    .returning({
+      txid: currentTxid,
+      // RETURNING still sees the attachments that the cascade removes after the statement.
+      attachment_ids: sql<
+        string[]
+      >`(select coalesce(array_agg(${attachments.id}::text), '{}') from ${attachments} where ${attachments.task_id} = ${id}::uuid)`,
+    });
   if (!row) throw await missingOrStale(store, tasks, "task", id, expectedVersion);
   store.onCommitted(row.txid);
+  await discardObjects(
+    store,
+    row.attachment_ids.map((attachment) => attachmentKey({ task_id: id, id: attachment })),
+  );
 }

@@ -1,6 +1,7 @@
 import { getTableColumns, type Table } from "drizzle-orm";
 import { isoInstant } from "../db/instant-range";
 import {
+  attachments,
   CALENDAR_FEED_INTERNAL,
   calendarFeeds,
   DELIVERY_INTERNAL,
@@ -50,6 +51,8 @@ export const taskView = (row: Record<string, unknown>) => toResource(tasks, row)
 export const projectView = (row: Record<string, unknown>) => toResource(projects, row);
 
 export const personView = (row: Record<string, unknown>) => toResource(people, row);
+/** An attachment's metadata as the API shows it; its bytes are GET /attachments/{id}. */
+export const attachmentView = (row: Record<string, unknown>) => toResource(attachments, row);
 
 /** A reminder as the API shows it, with its task's time zone (null once the task is gone). */
 export const reminderView = (row: Record<string, unknown>, timezone: unknown) => ({

@@ -17,6 +17,11 @@ export interface HttpSettings {
   corsOrigins: string[];
 }
 
+export interface AttachmentSettings {
+  /** Largest attachment, in bytes: a bigger upload is refused with 413. */
+  maxBytes: number;
+}
+
 export interface AuthSettings {
   /** The operator's bootstrap bearer; unset means only API keys authenticate. */
   adminToken?: string;
@@ -57,6 +62,7 @@ export interface WebhookSettings {
 export interface Settings {
   readonly logLevel: LogLevel;
   readonly http: HttpSettings;
+  readonly attachments: AttachmentSettings;
   readonly auth: AuthSettings;
   readonly database: DatabaseSettings;
   readonly time: TimeSettings;
@@ -82,6 +88,12 @@ const SECTIONS = {
     "HTTP",
     z.object({ MAX_BODY_BYTES: count(65_536, 1, 100 * 1024 * 1024), CORS_ORIGINS: list }),
     (v): HttpSettings => ({ maxBodyBytes: v.MAX_BODY_BYTES, corsOrigins: v.CORS_ORIGINS }),
+  ),
+  attachments: section(
+    "attachments",
+    // R2 takes up to 5 GiB in one put; a Worker's request body is capped lower by the plan (100 MiB on Free and Pro).
+    z.object({ MAX_ATTACHMENT_BYTES: count(10 * 1024 * 1024, 1, 5 * 1024 ** 3) }),
+    (v): AttachmentSettings => ({ maxBytes: v.MAX_ATTACHMENT_BYTES }),
   ),
   auth: section("auth", z.object({ ADMIN_TOKEN: optional }), (v): AuthSettings => ({ adminToken: v.ADMIN_TOKEN })),
   database: section(

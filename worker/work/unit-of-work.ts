@@ -8,8 +8,8 @@ import type { Store } from "../services/store";
 import { settingsOf } from "../settings";
 import { earliestArmed, nudgeClock } from "./clock-nudge";
 
-/** What a unit of work needs from the environment: the database and, when bound, the room and the clock. */
-export type WorkEnv = Pick<Env, "HYPERDRIVE"> & Partial<Pick<Env, "MAIN" | "CLOCK">>;
+/** What a unit of work needs from the environment: the database and, when bound, the room, the clock and the attachments bucket. */
+export type WorkEnv = Pick<Env, "HYPERDRIVE"> & Partial<Pick<Env, "MAIN" | "CLOCK" | "ATTACHMENTS">>;
 
 export interface UnitOfWorkOptions {
   /** Whether to tell the reminder clock about reminders armed here; the clock's own runs need not. */
@@ -44,7 +44,12 @@ export function beginUnitOfWork(env: WorkEnv, options: UnitOfWorkOptions = {}): 
   const settings = settingsOf(env);
   const { db, close } = createDatabase(env.HYPERDRIVE.connectionString, settings.database);
   const committed: string[] = [];
-  const store: Store = { db, time: settings.time, onCommitted: (txid) => committed.push(txid) };
+  const store: Store = {
+    db,
+    attachments: env.ATTACHMENTS,
+    time: settings.time,
+    onCommitted: (txid) => committed.push(txid),
+  };
   const wantsClock = (options.nudgeClock ?? true) && clockIsOn(env);
   const publishCommitted = async () => {
     const txids = committed.splice(0);

@@ -1,4 +1,5 @@
 export * from "./api-keys";
+export * from "./attachments";
 export * from "./calendar-feeds";
 export * from "./changes";
 export * from "./enums";
