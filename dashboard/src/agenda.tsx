@@ -46,24 +46,25 @@ export function AgendaView(props: { session: Session; onEdit: (id: string) => vo
   const snooze = (reminder: Reminder) =>
     act(unwrap(session.api.reminders[":id"].snooze.$post({ param: { id: reminder.id }, json: { minutes: 60 } })));
 
-  const taskRow = (task: Task, at: string, overdue: boolean) => (
-    <li key={task.id} data-id={task.id} class={rowClass(session, task.id, overdue ? "overdue" : "")}>
-      <time dateTime={at}>{overdue ? new Date(at).toLocaleDateString() : timeOfDay(at)}</time>
-      <button type="button" class="link title" onClick={() => props.onEdit(task.id)}>
-        {task.title}
-      </button>
-      {overdue && <span class="badge overdue-badge">overdue</span>}
-      <span class="meta">
-        {task.timezone !== browserZone() &&
-          task.due_time &&
-          `${timeOfDay(task.due_time, task.timezone)} ${task.timezone} `}
-        {recurrenceSummary(task.rrule)}
-      </span>
-      <button type="button" onClick={() => complete(task)}>
-        Done
-      </button>
-    </li>
-  );
+  const taskRow = (task: Task, at: string, overdue: boolean) =>
+    !session.deletion.hides(task.id) && (
+      <li key={task.id} data-id={task.id} class={rowClass(session, task.id, overdue ? "overdue" : "")}>
+        <time dateTime={at}>{overdue ? new Date(at).toLocaleDateString() : timeOfDay(at)}</time>
+        <button type="button" class="link title" onClick={() => props.onEdit(task.id)}>
+          {task.title}
+        </button>
+        {overdue && <span class="badge overdue-badge">overdue</span>}
+        <span class="meta">
+          {task.timezone !== browserZone() &&
+            task.due_time &&
+            `${timeOfDay(task.due_time, task.timezone)} ${task.timezone} `}
+          {recurrenceSummary(task.rrule)}
+        </span>
+        <button type="button" onClick={() => complete(task)}>
+          Done
+        </button>
+      </li>
+    );
 
   return (
     <section aria-labelledby="agenda-heading" id="agenda">

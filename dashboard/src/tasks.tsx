@@ -3,33 +3,15 @@ import { useEffect, useState } from "preact/hooks";
 import { type Task, unwrap } from "../../client/api";
 import type { Change } from "../../party/protocol";
 import { rowClass } from "./agenda";
-import { ConfirmButton } from "./confirm-button";
 import { recurrenceSummary } from "./recurrence";
 import { problemText, type Session } from "./session";
+import { FilterBar, type Filters, matches, NO_FILTERS, queryOf, TYPED } from "./task-filters";
 import { dueText } from "./time";
 
 const PAGE = "20";
-const STATUSES = ["pending", "completed", "cancelled"] as const;
-const SOURCES = ["ui", "telegram", "whatsapp", "system"] as const;
-
-interface Filters {
-  status: "" | (typeof STATUSES)[number];
-  source: "" | (typeof SOURCES)[number];
-  q: string;
-  /** One label, matched ignoring case, as the API does. */
-  label: string;
-  /** A project's id, "none", or "" for any. */
-  project: string;
-}
-
-const NO_FILTERS: Filters = { status: "", source: "", q: "", label: "", project: "" };
-
-const matches = (task: Task, f: Filters) =>
-  (!f.status || task.status === f.status) &&
-  (!f.source || task.source === f.source) &&
-  (!f.q || task.title.toLowerCase().includes(f.q.trim().toLowerCase())) &&
-  (!f.label.trim() || task.labels.some((l) => l.toLowerCase() === f.label.trim().toLowerCase())) &&
-  (!f.project || (f.project === "none" ? task.project_id === null : task.project_id === f.project));
+const STATUSES = ["pending", "completed", "cancelled"];
+const SOURCES = ["ui", "telegram", "whatsapp", "system"];
+const choices = (values: string[]) => values.map((value) => ({ value, text: value }));
 
 /**
  * Tasks page by page from GET /tasks (filters and title search run in the API), kept current by the
@@ -51,7 +33,7 @@ export function TasksView(props: {
 
   // Typing waits for a pause before it searches.
   useEffect(() => {
-    const typing = filters.q !== query.q || filters.label !== query.label;
+    const typing = TYPED.some((key) => filters[key] !== query[key]);
     const timer = setTimeout(() => setQuery(filters), typing ? 250 : 0);
     return () => clearTimeout(timer);
   }, [filters]);
@@ -62,11 +44,7 @@ export function TasksView(props: {
         query: {
           limit: PAGE,
           ...(cursor ? { cursor } : {}),
-          ...(query.status ? { status: query.status } : {}),
-          ...(query.source ? { source: query.source } : {}),
-          ...(query.q.trim() ? { q: query.q.trim() } : {}),
-          ...(query.label.trim() ? { label: query.label.trim() } : {}),
-          ...(query.project ? { project: query.project } : {}),
+          ...queryOf(query),
         },
       }),
     );
@@ -108,78 +86,31 @@ export function TasksView(props: {
         session.api.tasks[":id"].$patch({ param: { id: task.id }, json: { status: done ? "completed" : "pending" } }),
       ),
     );
-  const remove = (task: Task) => act(unwrap(session.api.tasks[":id"].$delete({ param: { id: task.id } })));
 
+  // A task deleted a moment ago stays in the list, hidden, so Undo brings it back where it was.
+  const shown = items.filter((t) => !session.deletion.hides(t.id));
   return (
     <section aria-labelledby="tasks-heading">
       <h2 id="tasks-heading">Tasks</h2>
-      <form class="filters" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Search titles
-          <input
-            id="search"
-            type="search"
-            ref={props.searchRef}
-            value={filters.q}
-            placeholder="Press / to search"
-            onInput={(e) => setFilters({ ...filters, q: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          Status
-          <select
-            id="filter-status"
-            value={filters.status}
-            onChange={(e) => setFilters({ ...filters, status: e.currentTarget.value as Filters["status"] })}
-          >
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Source
-          <select
-            id="filter-source"
-            value={filters.source}
-            onChange={(e) => setFilters({ ...filters, source: e.currentTarget.value as Filters["source"] })}
-          >
-            <option value="">any</option>
-            {SOURCES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Label
-          <input
-            id="filter-label"
-            type="search"
-            value={filters.label}
-            onInput={(e) => setFilters({ ...filters, label: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          Project
-          <select
-            id="filter-project"
-            value={filters.project}
-            onChange={(e) => setFilters({ ...filters, project: e.currentTarget.value })}
-          >
-            <option value="">any</option>
-            <option value="none">none</option>
-            {projects.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      </form>
+      <FilterBar
+        fields={[
+          { key: "q", label: "Search titles" },
+          { key: "status", label: "Status", choices: choices(STATUSES) },
+          { key: "source", label: "Source", choices: choices(SOURCES) },
+          { key: "label", label: "Label" },
+          {
+            key: "project",
+            label: "Project",
+            choices: [{ value: "none", text: "none" }, ...projects.map((p) => ({ value: p.id, text: p.name }))],
+          },
+        ]}
+        filters={filters}
+        onChange={setFilters}
+        searchRef={props.searchRef}
+      />
       {error && <p role="alert">{error}</p>}
       <ul id="tasks" class="rows">
-        {items.map((task) => (
+        {shown.map((task) => (
           <li key={task.id} data-id={task.id} data-status={task.status} class={rowClass(session, task.id)}>
             <input
               type="checkbox"
@@ -202,11 +133,13 @@ export function TasksView(props: {
                 ))}
               </span>
             )}
-            <ConfirmButton label="Delete" question={`Delete “${task.title}”?`} onConfirm={() => remove(task)} />
+            <button type="button" class="danger" onClick={() => session.deletion.start(task)}>
+              Delete
+            </button>
           </li>
         ))}
       </ul>
-      {items.length === 0 && !error && <p>No tasks match.</p>}
+      {shown.length === 0 && !error && <p>No tasks match.</p>}
       {next && (
         <button type="button" id="more" onClick={() => act(load(next))}>
           Load more
