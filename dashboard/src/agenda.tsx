@@ -46,25 +46,26 @@ export function AgendaView(props: { session: Session; onEdit: (id: string) => vo
   const snooze = (reminder: Reminder) =>
     act(unwrap(session.api.reminders[":id"].snooze.$post({ param: { id: reminder.id }, json: { minutes: 60 } })));
 
-  const taskRow = (task: Task, at: string, overdue: boolean) =>
-    !session.deletion.hides(task.id) && (
-      <li key={task.id} data-id={task.id} class={rowClass(session, task.id, overdue ? "overdue" : "")}>
-        <time dateTime={at}>{overdue ? new Date(at).toLocaleDateString() : timeOfDay(at)}</time>
-        <button type="button" class="link title" onClick={() => props.onEdit(task.id)}>
-          {task.title}
-        </button>
-        {overdue && <span class="badge overdue-badge">overdue</span>}
-        <span class="meta">
-          {task.timezone !== browserZone() &&
-            task.due_time &&
-            `${timeOfDay(task.due_time, task.timezone)} ${task.timezone} `}
-          {recurrenceSummary(task.rrule)}
-        </span>
-        <button type="button" onClick={() => complete(task)}>
-          Done
-        </button>
-      </li>
-    );
+  // A task deleted a moment ago (it can still be undone) is hidden here too, with its reminders.
+  const shown = (entry: { task: Task }) => !session.deletion.hides(entry.task.id);
+  const taskRow = (task: Task, at: string, overdue: boolean) => (
+    <li key={task.id} data-id={task.id} class={rowClass(session, task.id, overdue ? "overdue" : "")}>
+      <time dateTime={at}>{overdue ? new Date(at).toLocaleDateString() : timeOfDay(at)}</time>
+      <button type="button" class="link title" onClick={() => props.onEdit(task.id)}>
+        {task.title}
+      </button>
+      {overdue && <span class="badge overdue-badge">overdue</span>}
+      <span class="meta">
+        {task.timezone !== browserZone() &&
+          task.due_time &&
+          `${timeOfDay(task.due_time, task.timezone)} ${task.timezone} `}
+        {recurrenceSummary(task.rrule)}
+      </span>
+      <button type="button" onClick={() => complete(task)}>
+        Done
+      </button>
+    </li>
+  );
 
   return (
     <section aria-labelledby="agenda-heading" id="agenda">
@@ -75,7 +76,7 @@ export function AgendaView(props: { session: Session; onEdit: (id: string) => vo
         <section aria-labelledby="overdue-heading">
           <h3 id="overdue-heading">Overdue</h3>
           <ul class="rows" id="overdue">
-            {agenda.overdue.map((entry) => taskRow(entry.task, entry.at, true))}
+            {agenda.overdue.filter(shown).map((entry) => taskRow(entry.task, entry.at, true))}
           </ul>
         </section>
       )}
@@ -83,7 +84,7 @@ export function AgendaView(props: { session: Session; onEdit: (id: string) => vo
         <section key={day.date} aria-labelledby={`day-${day.date}`} data-date={day.date}>
           <h3 id={`day-${day.date}`}>{dayHeading(day.date)}</h3>
           <ul class="rows">
-            {day.entries.map((entry) =>
+            {day.entries.filter(shown).map((entry) =>
               entry.kind === "task" ? (
                 taskRow(entry.task, entry.at, false)
               ) : (

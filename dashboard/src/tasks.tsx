@@ -1,5 +1,5 @@
 import type { RefObject } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type Task, unwrap } from "../../client/api";
 import type { Change } from "../../party/protocol";
 import { rowClass } from "./agenda";
@@ -30,6 +30,8 @@ export function TasksView(props: {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, setTick] = useState(0);
+  // Tasks the room added since the first page was last asked for: its answer may predate them.
+  const arrived = useRef(new Set<string>());
 
   // Typing waits for a pause before it searches.
   useEffect(() => {
@@ -39,6 +41,7 @@ export function TasksView(props: {
   }, [filters]);
 
   const load = async (cursor?: string) => {
+    if (!cursor) arrived.current = new Set();
     const answer = await unwrap(
       session.api.tasks.$get({
         query: {
@@ -48,7 +51,16 @@ export function TasksView(props: {
         },
       }),
     );
-    setItems((old) => (cursor ? [...old, ...answer.items] : answer.items));
+    setItems((old) => {
+      if (cursor) return [...old, ...answer.items];
+      const listed = new Set(answer.items.map((t) => t.id));
+      // The room may have moved a listed task on while the page was on its way; the live copy wins.
+      const page = answer.items.map((t) => {
+        const live = session.client.tasks.get(t.id);
+        return live && live.version > t.version ? live : t;
+      });
+      return [...old.filter((t) => arrived.current.has(t.id) && !listed.has(t.id)), ...page];
+    });
     setNext(answer.next_cursor);
     setError(null);
   };
@@ -73,7 +85,9 @@ export function TasksView(props: {
         setItems((old) => {
           if (change.op === "deleted") return old.filter((t) => t.id !== change.id);
           if (old.some((t) => t.id === change.id)) return old.map((t) => (t.id === change.id ? task : t));
-          return change.op === "created" && matches(task, query) ? [task, ...old] : old;
+          if (change.op !== "created" || !matches(task, query)) return old;
+          arrived.current.add(task.id);
+          return [task, ...old];
         });
       }),
     [session, query],
