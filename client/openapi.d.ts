@@ -468,6 +468,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is calling: the credential, its name and scopes
+         * @description Any valid credential may ask, whatever its scopes (so it never answers 403): a client learns what it may do, such as whether to offer admin views, without trying an admin route.
+         */
+        get: operations["getCaller"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/changes": {
         parameters: {
             query?: never;
@@ -1314,6 +1334,32 @@ export interface components {
         };
         ApiKeyList: {
             items: components["schemas"]["ApiKey"][];
+        };
+        Caller: {
+            /**
+             * @description `api_key`: a key from POST /api-keys or `npm run key:create`; `admin_token`: the operator's ADMIN_TOKEN. (OAuth access tokens are for /mcp only and get 401 here, as on every REST route.)
+             * @enum {string}
+             */
+            kind: "api_key" | "admin_token";
+            /**
+             * Format: uuid
+             * @description The API key's id (as in GET /api-keys); null for the ADMIN_TOKEN.
+             */
+            id: string | null;
+            /**
+             * @description The key's name, or `ADMIN_TOKEN`.
+             * @example telegram-bot
+             */
+            name: string;
+            /**
+             * @description The scopes granted; `admin` holds every scope.
+             * @example [
+             *       "tasks:read"
+             *     ]
+             */
+            scopes: ("tasks:read" | "tasks:write" | "reminders:read" | "reminders:write" | "webhooks:read" | "webhooks:write" | "admin")[];
+            /** @description Whether the caller holds `admin` (may manage keys and webhooks). */
+            admin: boolean;
         };
         ChangePage: {
             changes: components["schemas"]["Change"][];
@@ -5722,6 +5768,67 @@ export interface operations {
             /** @description Understood, but a field is invalid. */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaller: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Caller"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "API-Version": components["headers"]["API-Version"];
                     [name: string]: unknown;

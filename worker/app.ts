@@ -30,6 +30,7 @@ import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { integrationRoutes } from "./routes/integrations";
 import { labelRoutes } from "./routes/labels";
+import { meRoutes } from "./routes/me";
 import { peopleRoutes } from "./routes/people";
 import { projectRoutes } from "./routes/projects";
 import { realtimeRoutes } from "./routes/realtime";
@@ -91,6 +92,7 @@ const routes = api
   .route("/calendar", calendarFeedFile)
   .route("/reminders", reminderRoutes)
   .route("/api-keys", apiKeyRoutes)
+  .route("/me", meRoutes)
   .route("/changes", changeRoutes)
   .route("/realtime", realtimeRoutes)
   .route("/agenda", agendaRoutes)

@@ -46,6 +46,8 @@ export function AgendaView(props: { session: Session; onEdit: (id: string) => vo
   const snooze = (reminder: Reminder) =>
     act(unwrap(session.api.reminders[":id"].snooze.$post({ param: { id: reminder.id }, json: { minutes: 60 } })));
 
+  // A task deleted a moment ago (it can still be undone) is hidden here too, with its reminders.
+  const shown = (entry: { task: Task }) => !session.deletion.hides(entry.task.id);
   const taskRow = (task: Task, at: string, overdue: boolean) => (
     <li key={task.id} data-id={task.id} class={rowClass(session, task.id, overdue ? "overdue" : "")}>
       <time dateTime={at}>{overdue ? new Date(at).toLocaleDateString() : timeOfDay(at)}</time>
@@ -74,7 +76,7 @@ export function AgendaView(props: { session: Session; onEdit: (id: string) => vo
         <section aria-labelledby="overdue-heading">
           <h3 id="overdue-heading">Overdue</h3>
           <ul class="rows" id="overdue">
-            {agenda.overdue.map((entry) => taskRow(entry.task, entry.at, true))}
+            {agenda.overdue.filter(shown).map((entry) => taskRow(entry.task, entry.at, true))}
           </ul>
         </section>
       )}
@@ -82,7 +84,7 @@ export function AgendaView(props: { session: Session; onEdit: (id: string) => vo
         <section key={day.date} aria-labelledby={`day-${day.date}`} data-date={day.date}>
           <h3 id={`day-${day.date}`}>{dayHeading(day.date)}</h3>
           <ul class="rows">
-            {day.entries.map((entry) =>
+            {day.entries.filter(shown).map((entry) =>
               entry.kind === "task" ? (
                 taskRow(entry.task, entry.at, false)
               ) : (

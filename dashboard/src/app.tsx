@@ -7,6 +7,7 @@ import { Session, useSessionState } from "./session";
 import { refusalText, SignIn } from "./sign-in";
 import { TaskEditor } from "./task-editor";
 import { TasksView } from "./tasks";
+import { UndoToast } from "./undo-toast";
 import { WebhooksView } from "./webhooks";
 
 type View = "agenda" | "tasks" | "keys" | "webhooks";
@@ -105,11 +106,16 @@ function Shell(props: { session: Session; onSignOut: (why?: string) => void }) {
         <button type="button" class="new" onClick={() => setEditing("new")} title="New task (n)">
           New task
         </button>
+        <span id="who" class="meta">
+          {session.caller?.name}
+          {session.admin ? " (admin)" : ""}
+        </span>
         <button type="button" id="sign-out" onClick={() => props.onSignOut()}>
           Sign out
         </button>
       </header>
       <Notices session={session} />
+      <UndoToast session={session} />
       <main>
         {view === "agenda" && <AgendaView session={session} onEdit={setEditing} />}
         {view === "tasks" && <TasksView session={session} onEdit={setEditing} searchRef={search} />}

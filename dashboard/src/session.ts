@@ -1,7 +1,9 @@
+import type { InferResponseType } from "hono/client";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError } from "../../client/api";
+import { type ApiClient, ApiError, unwrap } from "../../client/api";
 import { type Status, SyncClient } from "../../client/sync-client";
 import type { Change, ReminderDueEvent, ReminderNoticeEvent, RoomEvent } from "../../party/protocol";
+import { UndoableDelete } from "./undoable-delete";
 
 /** A room event worth telling the user about, with what its buttons act on. */
 export interface Notice {
@@ -14,21 +16,32 @@ export interface Notice {
 
 type Listener = (change?: Change) => void;
 
+/** What GET /me says about the signed-in credential. */
+export type Caller = InferResponseType<ApiClient["me"]["$get"], 200>;
+
 /** How long a row changed by another client stays highlighted. */
 const HIGHLIGHT_MS = 2000;
 
 /**
  * One signed-in key: the live copy of the workspace (the sync client), the connection status, the
- * notices from the room, and whether the key is an admin's. Views subscribe to data changes and to
+ * notices from the room, and who the key is (GET /me: its name, scopes, whether an admin's). Views subscribe to data changes and to
  * state changes separately, so a status flicker does not reload a list.
  */
 export class Session {
   status: Status = "connecting";
   notices: Notice[] = [];
-  admin = false;
+  /** Who the key is; set by `start`. */
+  caller: Caller | null = null;
   /** The room refused the key (revoked, or a scope taken away): the user must sign in again. */
   refused = false;
   readonly client: SyncClient;
+  /** The task deleted a moment ago, which can still be brought back. */
+  readonly deletion = new UndoableDelete(
+    () => this.api,
+    () => this.#setState(() => {}),
+  );
+  // A tab closed while a deletion can still be undone sends it: the user asked for it.
+  readonly #onPageHide = () => this.deletion.flush();
   #changeListeners = new Set<Listener>();
   #stateListeners = new Set<() => void>();
   #recent = new Map<string, number>();
@@ -55,13 +68,20 @@ export class Session {
 
   /** Loads the workspace and joins the room; throws the API's refusal (401, 403) for the sign-in screen. */
   async start() {
+    // Any valid key may ask who it is (never a 403), and the admin views are offered only to admins.
+    this.caller = await unwrap(this.api.me.$get());
     await this.client.start();
-    // Only admin credentials may list keys: the answer decides whether the Keys view is offered.
-    const keys = await this.api["api-keys"].$get();
-    this.admin = keys.ok;
+    addEventListener("pagehide", this.#onPageHide);
+  }
+
+  /** Whether the key holds `admin`: the Keys and Webhooks views are offered only then. */
+  get admin() {
+    return this.caller?.admin ?? false;
   }
 
   stop() {
+    this.deletion.flush();
+    removeEventListener("pagehide", this.#onPageHide);
     this.client.stop();
   }
 
@@ -143,6 +163,9 @@ export function useSessionState(session: Session) {
 
 /** What to tell the user about a failed call, with the API's own explanation when it gave one. */
 export function problemText(err: unknown) {
+  if (err instanceof ApiError && err.status === 403) {
+    return `Not allowed with this key: ${err.problem?.detail ?? "it lacks a scope"} Ask an admin for a key with that scope (Keys page, or npm run key:create).`;
+  }
   if (err instanceof ApiError) {
     const fields = err.problem?.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
     return fields || err.problem?.detail || err.message;

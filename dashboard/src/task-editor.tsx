@@ -16,6 +16,10 @@ interface Draft {
   timezone: string;
   preset: Preset;
   rule: string;
+  /** Labels as typed, separated by commas. */
+  labels: string;
+  /** A project's id, or "" for none. */
+  project: string;
 }
 
 const emptyDraft = (): Draft => ({
@@ -27,7 +31,18 @@ const emptyDraft = (): Draft => ({
   timezone: browserZone(),
   preset: "none",
   rule: "",
+  labels: "",
+  project: "",
 });
+
+/** The labels a comma-separated text names, each trimmed, each spelling once ignoring case (as the API keeps them). */
+export function labelsOf(text: string) {
+  const seen = new Set<string>();
+  return text
+    .split(",")
+    .map((l) => l.trim())
+    .filter((l) => l && !seen.has(l.toLowerCase()) && seen.add(l.toLowerCase()));
+}
 
 function draftOf(task: Task): Draft {
   const due: DueKind = task.due_date ? "date" : task.due_time ? "time" : "none";
@@ -40,6 +55,8 @@ function draftOf(task: Task): Draft {
     timezone: task.timezone,
     preset: presetOf(task.rrule),
     rule: task.rrule ?? "",
+    labels: task.labels.join(", "),
+    project: task.project_id ?? "",
   };
 }
 
@@ -56,12 +73,15 @@ function fieldsOf(d: Draft, before: Task | null) {
           : before?.due_time
             ? { due_time: null }
             : {};
+  const labels = labelsOf(d.labels);
   return {
     title: d.title.trim(),
     description: d.description.trim() || null,
     timezone: d.timezone,
     ...due,
     ...(rrule ? { rrule } : before?.rrule ? { rrule: null } : {}),
+    ...(labels.length || before?.labels.length ? { labels } : {}),
+    ...(d.project ? { project_id: d.project } : before?.project_id ? { project_id: null } : {}),
   };
 }
 
@@ -74,6 +94,14 @@ export function TaskEditor(props: { session: Session; taskId: string | null; onC
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
   const zones = useMemo(() => Intl.supportedValuesOf("timeZone"), []);
+  const [projects, setProjects] = useState<{ id: string; name: string }[]>([]);
+
+  // The active projects to choose from (a task in an archived one keeps it: see the select below).
+  useEffect(() => {
+    unwrap(session.api.projects.$get({ query: { archived: "false", limit: "200" } }))
+      .then((page) => setProjects(page.items))
+      .catch((err) => setError(problemText(err)));
+  }, [session]);
 
   const reload = async (id: string) => {
     const current = await unwrap(session.api.tasks[":id"].$get({ param: { id } }));
@@ -88,7 +116,10 @@ export function TaskEditor(props: { session: Session; taskId: string | null; onC
     if (props.taskId) reload(props.taskId).catch((err) => setError(problemText(err)));
   }, [props.taskId]);
 
+  // Until an edited task has loaded, saving would create a new one instead.
+  const loading = Boolean(props.taskId) && !task;
   const save = async (overwrite = false) => {
+    if (loading) return;
     setError(null);
     try {
       const json = fieldsOf(draft, task);
@@ -125,6 +156,7 @@ export function TaskEditor(props: { session: Session; taskId: string | null; onC
         }}
       >
         <h2 id="editor-heading">{props.taskId ? "Edit task" : "New task"}</h2>
+        {loading && !error && <p class="meta">Loading…</p>}
         <label>
           Title
           <input
@@ -198,6 +230,56 @@ export function TaskEditor(props: { session: Session; taskId: string | null; onC
           </datalist>
         </fieldset>
         <label>
+          Labels
+          <input
+            id="edit-labels"
+            value={draft.labels}
+            placeholder="home, errands"
+            aria-describedby="edit-labels-hint"
+            onInput={(e) => set({ labels: e.currentTarget.value })}
+          />
+        </label>
+        <p class="meta" id="edit-labels-hint">
+          Separate labels with commas.
+        </p>
+        {labelsOf(draft.labels).length > 0 && (
+          <ul class="labels chips" aria-label="Labels">
+            {labelsOf(draft.labels).map((l) => (
+              <li key={l} class="label">
+                {l}{" "}
+                <button
+                  type="button"
+                  class="link"
+                  aria-label={`Remove label ${l}`}
+                  onClick={() =>
+                    set({
+                      labels: labelsOf(draft.labels)
+                        .filter((x) => x !== l)
+                        .join(", "),
+                    })
+                  }
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <label>
+          Project
+          <select id="edit-project" value={draft.project} onChange={(e) => set({ project: e.currentTarget.value })}>
+            <option value="">none</option>
+            {projects.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+            {task?.project_id && task.project_id === draft.project && !projects.some((p) => p.id === draft.project) && (
+              <option value={task.project_id}>(an archived project)</option>
+            )}
+          </select>
+        </label>
+        <label>
           Repeats
           <select
             id="edit-repeat"
@@ -245,7 +327,9 @@ export function TaskEditor(props: { session: Session; taskId: string | null; onC
           </div>
         )}
         <div class="actions">
-          <button type="submit">Save</button>
+          <button type="submit" disabled={loading}>
+            Save
+          </button>
           <button type="button" onClick={props.onClose}>
             Cancel
           </button>

@@ -1,35 +1,17 @@
 import type { RefObject } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type Task, unwrap } from "../../client/api";
 import type { Change } from "../../party/protocol";
 import { rowClass } from "./agenda";
-import { ConfirmButton } from "./confirm-button";
 import { recurrenceSummary } from "./recurrence";
 import { problemText, type Session } from "./session";
+import { FilterBar, type Filters, matches, NO_FILTERS, queryOf, TYPED } from "./task-filters";
 import { dueText } from "./time";
 
 const PAGE = "20";
-const STATUSES = ["pending", "completed", "cancelled"] as const;
-const SOURCES = ["ui", "telegram", "whatsapp", "system"] as const;
-
-interface Filters {
-  status: "" | (typeof STATUSES)[number];
-  source: "" | (typeof SOURCES)[number];
-  q: string;
-  /** One label, matched ignoring case, as the API does. */
-  label: string;
-  /** A project's id, "none", or "" for any. */
-  project: string;
-}
-
-const NO_FILTERS: Filters = { status: "", source: "", q: "", label: "", project: "" };
-
-const matches = (task: Task, f: Filters) =>
-  (!f.status || task.status === f.status) &&
-  (!f.source || task.source === f.source) &&
-  (!f.q || task.title.toLowerCase().includes(f.q.trim().toLowerCase())) &&
-  (!f.label.trim() || task.labels.some((l) => l.toLowerCase() === f.label.trim().toLowerCase())) &&
-  (!f.project || (f.project === "none" ? task.project_id === null : task.project_id === f.project));
+const STATUSES = ["pending", "completed", "cancelled"];
+const SOURCES = ["ui", "telegram", "whatsapp", "system"];
+const choices = (values: string[]) => values.map((value) => ({ value, text: value }));
 
 /**
  * Tasks page by page from GET /tasks (filters and title search run in the API), kept current by the
@@ -48,29 +30,37 @@ export function TasksView(props: {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, setTick] = useState(0);
+  // Tasks the room added since the first page was last asked for: its answer may predate them.
+  const arrived = useRef(new Set<string>());
 
   // Typing waits for a pause before it searches.
   useEffect(() => {
-    const typing = filters.q !== query.q || filters.label !== query.label;
+    const typing = TYPED.some((key) => filters[key] !== query[key]);
     const timer = setTimeout(() => setQuery(filters), typing ? 250 : 0);
     return () => clearTimeout(timer);
   }, [filters]);
 
   const load = async (cursor?: string) => {
+    if (!cursor) arrived.current = new Set();
     const answer = await unwrap(
       session.api.tasks.$get({
         query: {
           limit: PAGE,
           ...(cursor ? { cursor } : {}),
-          ...(query.status ? { status: query.status } : {}),
-          ...(query.source ? { source: query.source } : {}),
-          ...(query.q.trim() ? { q: query.q.trim() } : {}),
-          ...(query.label.trim() ? { label: query.label.trim() } : {}),
-          ...(query.project ? { project: query.project } : {}),
+          ...queryOf(query),
         },
       }),
     );
-    setItems((old) => (cursor ? [...old, ...answer.items] : answer.items));
+    setItems((old) => {
+      if (cursor) return [...old, ...answer.items];
+      const listed = new Set(answer.items.map((t) => t.id));
+      // The room may have moved a listed task on while the page was on its way; the live copy wins.
+      const page = answer.items.map((t) => {
+        const live = session.client.tasks.get(t.id);
+        return live && live.version > t.version ? live : t;
+      });
+      return [...old.filter((t) => arrived.current.has(t.id) && !listed.has(t.id)), ...page];
+    });
     setNext(answer.next_cursor);
     setError(null);
   };
@@ -95,7 +85,9 @@ export function TasksView(props: {
         setItems((old) => {
           if (change.op === "deleted") return old.filter((t) => t.id !== change.id);
           if (old.some((t) => t.id === change.id)) return old.map((t) => (t.id === change.id ? task : t));
-          return change.op === "created" && matches(task, query) ? [task, ...old] : old;
+          if (change.op !== "created" || !matches(task, query)) return old;
+          arrived.current.add(task.id);
+          return [task, ...old];
         });
       }),
     [session, query],
@@ -108,78 +100,31 @@ export function TasksView(props: {
         session.api.tasks[":id"].$patch({ param: { id: task.id }, json: { status: done ? "completed" : "pending" } }),
       ),
     );
-  const remove = (task: Task) => act(unwrap(session.api.tasks[":id"].$delete({ param: { id: task.id } })));
 
+  // A task deleted a moment ago stays in the list, hidden, so Undo brings it back where it was.
+  const shown = items.filter((t) => !session.deletion.hides(t.id));
   return (
     <section aria-labelledby="tasks-heading">
       <h2 id="tasks-heading">Tasks</h2>
-      <form class="filters" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Search titles
-          <input
-            id="search"
-            type="search"
-            ref={props.searchRef}
-            value={filters.q}
-            placeholder="Press / to search"
-            onInput={(e) => setFilters({ ...filters, q: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          Status
-          <select
-            id="filter-status"
-            value={filters.status}
-            onChange={(e) => setFilters({ ...filters, status: e.currentTarget.value as Filters["status"] })}
-          >
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Source
-          <select
-            id="filter-source"
-            value={filters.source}
-            onChange={(e) => setFilters({ ...filters, source: e.currentTarget.value as Filters["source"] })}
-          >
-            <option value="">any</option>
-            {SOURCES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Label
-          <input
-            id="filter-label"
-            type="search"
-            value={filters.label}
-            onInput={(e) => setFilters({ ...filters, label: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          Project
-          <select
-            id="filter-project"
-            value={filters.project}
-            onChange={(e) => setFilters({ ...filters, project: e.currentTarget.value })}
-          >
-            <option value="">any</option>
-            <option value="none">none</option>
-            {projects.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      </form>
+      <FilterBar
+        fields={[
+          { key: "q", label: "Search titles" },
+          { key: "status", label: "Status", choices: choices(STATUSES) },
+          { key: "source", label: "Source", choices: choices(SOURCES) },
+          { key: "label", label: "Label" },
+          {
+            key: "project",
+            label: "Project",
+            choices: [{ value: "none", text: "none" }, ...projects.map((p) => ({ value: p.id, text: p.name }))],
+          },
+        ]}
+        filters={filters}
+        onChange={setFilters}
+        searchRef={props.searchRef}
+      />
       {error && <p role="alert">{error}</p>}
       <ul id="tasks" class="rows">
-        {items.map((task) => (
+        {shown.map((task) => (
           <li key={task.id} data-id={task.id} data-status={task.status} class={rowClass(session, task.id)}>
             <input
               type="checkbox"
@@ -202,11 +147,13 @@ export function TasksView(props: {
                 ))}
               </span>
             )}
-            <ConfirmButton label="Delete" question={`Delete “${task.title}”?`} onConfirm={() => remove(task)} />
+            <button type="button" class="danger" onClick={() => session.deletion.start(task)}>
+              Delete
+            </button>
           </li>
         ))}
       </ul>
-      {items.length === 0 && !error && <p>No tasks match.</p>}
+      {shown.length === 0 && !error && <p>No tasks match.</p>}
       {next && (
         <button type="button" id="more" onClick={() => act(load(next))}>
           Load more

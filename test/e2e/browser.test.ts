@@ -92,13 +92,38 @@ describe.skipIf(!runnable)("the dashboard in a headless browser", () => {
     await page.close();
   });
 
-  it("offers the Keys view to admin credentials only", async () => {
+  it("offers the Keys and Webhooks views to admin credentials only, asking GET /me who the key is", async () => {
     const scopes = ["tasks:read", "tasks:write", "reminders:read", "reminders:write"] as const;
-    const key = await unwrap(api()["api-keys"].$post({ json: { name: "no admin", scopes: [...scopes] } }));
-    // The dashboard asks GET /api-keys whether the key is an admin's: 403 is the expected "no".
+    const name = `no admin ${crypto.randomUUID().slice(0, 8)}`;
+    const key = await unwrap(api()["api-keys"].$post({ json: { name, scopes: [...scopes] } }));
+    // No admin route is tried to find out, so not one request is refused.
+    const plain = await openDashboard(browser, { key: key.key! });
+    await plain.page.waitForSelector("#agenda-heading");
+    expect(await plain.page.locator("nav button").allTextContents()).toEqual(["Agenda", "Tasks"]);
+    expect(await plain.page.textContent("#who")).toBe(name);
+    expect(plain.problems).toEqual([]);
+    await plain.page.close();
+
+    const admin = await openDashboard(browser);
+    await admin.page.waitForSelector("#agenda-heading");
+    expect(await admin.page.locator("nav button").allTextContents()).toEqual(["Agenda", "Tasks", "Keys", "Webhooks"]);
+    expect(await admin.page.textContent("#who")).toBe("ADMIN_TOKEN (admin)");
+    expect(admin.problems).toEqual([]);
+    await admin.page.close();
+  });
+
+  it("tells a key that may read but not write which scope a refused action needs (403)", async () => {
+    const key = await unwrap(
+      api()["api-keys"].$post({ json: { name: "read only", scopes: ["tasks:read", "reminders:read"] } }),
+    );
+    const task = await unwrap(api().tasks.$post({ json: { title: `read only ${crypto.randomUUID()}` } }));
     const { page, problems } = await openDashboard(browser, { key: key.key!, expected: [403] });
-    await page.waitForSelector("#agenda-heading");
-    expect(await page.locator("nav button").allTextContents()).toEqual(["Agenda", "Tasks"]);
+    await page.click("nav button:has-text('Tasks')");
+    await page.click(`#tasks li[data-id="${task.id}"] input[type="checkbox"]`);
+    const alert = page.locator("section[aria-labelledby='tasks-heading'] [role='alert']");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/^Not allowed with this key: .*'tasks:write'.* Ask an admin/);
+    expect((await unwrap(api().tasks[":id"].$get({ param: { id: task.id } }))).status).toBe("pending");
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -45,10 +45,10 @@ export interface WatchedPage {
  */
 export async function watchedPage(
   browser: Browser,
-  options: { width?: number; expected?: number[] } = {},
+  options: { width?: number; expected?: number[]; zone?: string } = {},
 ): Promise<WatchedPage> {
   const context = await browser.newContext({
-    timezoneId: BROWSER_ZONE,
+    timezoneId: options.zone ?? BROWSER_ZONE,
     viewport: { width: options.width ?? 1280, height: 900 },
   });
   const page = await context.newPage();
@@ -100,7 +100,7 @@ export async function adminScopedKey(name: string) {
 /** The dashboard signed in as the admin, with the key remembered on this device, and live. */
 export async function openDashboard(
   browser: Browser,
-  options: { width?: number; expected?: number[]; key?: string } = {},
+  options: { width?: number; expected?: number[]; key?: string; zone?: string } = {},
 ) {
   const watched = await watchedPage(browser, options);
   await watched.page.addInitScript(

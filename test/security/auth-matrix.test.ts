@@ -10,7 +10,7 @@ type Probe = { method: string; path: string; scopes: string[] };
 /**
  * The scope each route needs, written here by hand from the product's rules (README, Auth: reading a
  * resource needs its `:read` scope, changing it its `:write` scope, keys are `admin`'s, webhooks need `webhooks:read`/`webhooks:write`; the change
- * log, room tokens and MCP read both resources), not read back from the routes. A route the app
+ * log, room tokens and MCP read both resources; any credential may ask GET /me who it is), not read back from the routes. A route the app
  * serves that is missing here fails, and so does one whose declared or enforced scope differs:
  * downgrading `DELETE /tasks/:id` to `tasks:read` turns this suite red.
  */
@@ -51,6 +51,7 @@ const EXPECTED: Record<string, string[]> = {
   "POST /api-keys": ["admin"],
   "GET /api-keys": ["admin"],
   "DELETE /api-keys/:id": ["admin"],
+  "GET /me": [],
   "GET /changes": ["tasks:read", "reminders:read"],
   "POST /realtime/token": ["tasks:read", "reminders:read"],
   "GET /agenda": ["tasks:read"],
@@ -143,7 +144,8 @@ describe("auth on every route", () => {
       for (const scope of ALL_SCOPES) {
         const res = await call(probe.method, probe.path, body, { authorization: keys[scope]! });
         const label = `${probe.method} ${probe.path} with ${scope}`;
-        if (scope === "admin" || (probe.scopes.length === 1 && probe.scopes[0] === scope)) {
+        const needsNone = probe.scopes.length === 0;
+        if (needsNone || scope === "admin" || (probe.scopes.length === 1 && probe.scopes[0] === scope)) {
           expect([401, 403], label).not.toContain(res.status);
         } else {
           expect(res.status, label).toBe(403);
@@ -155,6 +157,7 @@ describe("auth on every route", () => {
         }
       }
       // A key with exactly the declared scopes, and nothing more, gets through.
+      if (probe.scopes.length === 0) continue;
       const id = probe.scopes.join(",");
       if (!exact.has(id)) exact.set(id, (await createKey(probe.scopes, `matrix exact ${id}`)).bearer);
       const res = await call(probe.method, probe.path, body, { authorization: exact.get(id)! });

@@ -31,6 +31,18 @@ export const generateApiKey = () => randomToken(KEY_PREFIX);
 export const hasScope = (principal: Principal, scope: ApiScope) =>
   principal.scopes.includes(scope) || principal.scopes.includes("admin");
 
+/** What GET /me tells a caller about itself: which credential, its name and scopes, and whether it is an admin. */
+export function describeCaller(principal: Principal) {
+  const adminToken = principal.id === ADMIN_PRINCIPAL.id;
+  return {
+    kind: adminToken ? ("admin_token" as const) : ("api_key" as const),
+    id: adminToken ? null : principal.id,
+    name: principal.name,
+    scopes: [...principal.scopes],
+    admin: hasScope(principal, "admin"),
+  };
+}
+
 export type ApiKeyView = Omit<ApiKeyRow, "hash">;
 
 const view = ({ hash: _hash, ...rest }: ApiKeyRow): ApiKeyView => rest;
