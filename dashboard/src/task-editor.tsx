@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, type Task, unwrap } from "../../client/api";
+import { usePeople } from "./people";
 import { PRESETS, type Preset, presetOf, recurrenceSummary } from "./recurrence";
 import { TaskReminders } from "./reminders";
 import { problemText, type Session } from "./session";
@@ -20,6 +21,8 @@ interface Draft {
   labels: string;
   /** A project's id, or "" for none. */
   project: string;
+  /** A person's id, or "" for nobody. */
+  assignee: string;
 }
 
 const emptyDraft = (): Draft => ({
@@ -33,6 +36,7 @@ const emptyDraft = (): Draft => ({
   rule: "",
   labels: "",
   project: "",
+  assignee: "",
 });
 
 /** The labels a comma-separated text names, each trimmed, each spelling once ignoring case (as the API keeps them). */
@@ -57,6 +61,7 @@ function draftOf(task: Task): Draft {
     rule: task.rrule ?? "",
     labels: task.labels.join(", "),
     project: task.project_id ?? "",
+    assignee: task.assignee_id ?? "",
   };
 }
 
@@ -82,6 +87,7 @@ function fieldsOf(d: Draft, before: Task | null) {
     ...(rrule ? { rrule } : before?.rrule ? { rrule: null } : {}),
     ...(labels.length || before?.labels.length ? { labels } : {}),
     ...(d.project ? { project_id: d.project } : before?.project_id ? { project_id: null } : {}),
+    ...(d.assignee ? { assignee_id: d.assignee } : before?.assignee_id ? { assignee_id: null } : {}),
   };
 }
 
@@ -95,6 +101,7 @@ export function TaskEditor(props: { session: Session; taskId: string | null; onC
   const [conflict, setConflict] = useState(false);
   const zones = useMemo(() => Intl.supportedValuesOf("timeZone"), []);
   const [projects, setProjects] = useState<{ id: string; name: string }[]>([]);
+  const people = usePeople(session, setError);
 
   // The active projects to choose from (a task in an archived one keeps it: see the select below).
   useEffect(() => {
@@ -277,6 +284,17 @@ export function TaskEditor(props: { session: Session; taskId: string | null; onC
             {task?.project_id && task.project_id === draft.project && !projects.some((p) => p.id === draft.project) && (
               <option value={task.project_id}>(an archived project)</option>
             )}
+          </select>
+        </label>
+        <label>
+          Assignee
+          <select id="edit-assignee" value={draft.assignee} onChange={(e) => set({ assignee: e.currentTarget.value })}>
+            <option value="">nobody</option>
+            {people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
           </select>
         </label>
         <label>

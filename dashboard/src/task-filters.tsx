@@ -6,8 +6,8 @@ type TaskQuery = NonNullable<Parameters<ApiClient["tasks"]["$get"]>[0]>["query"]
 
 /**
  * The filter bar's values, each named as GET /tasks's query parameter it becomes; "" is "any". A
- * new filter (the assignee, once GET /tasks?assignee= exists) is one more key here, one matcher
- * and one field: the bar, the query and the live insertion follow.
+ * new filter is one more key here, one matcher and one field: the bar, the query and the live
+ * insertion follow.
  */
 export interface Filters {
   q: string;
@@ -17,9 +17,11 @@ export interface Filters {
   label: string;
   /** A project's id, "none", or "" for any. */
   project: string;
+  /** A person's id, "none" (unassigned), or "" for anyone. */
+  assignee: string;
 }
 
-export const NO_FILTERS: Filters = { q: "", status: "", source: "", label: "", project: "" };
+export const NO_FILTERS: Filters = { q: "", status: "", source: "", label: "", project: "", assignee: "" };
 
 /** Filters typed into a text field, which wait for a pause before they search. */
 export const TYPED: (keyof Filters)[] = ["q", "label"];
@@ -33,6 +35,7 @@ const MATCHERS: { [K in keyof Filters]: (task: Task, value: string) => boolean }
   source: (task, source) => task.source === source,
   label: (task, label) => task.labels.some((l) => l.toLowerCase() === lower(label)),
   project: (task, project) => (project === "none" ? task.project_id === null : task.project_id === project),
+  assignee: (task, person) => (person === "none" ? task.assignee_id === null : task.assignee_id === person),
 };
 
 const active = (filters: Filters) =>

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type Task, unwrap } from "../../client/api";
 import type { Change } from "../../party/protocol";
 import { rowClass } from "./agenda";
+import { usePeople } from "./people";
 import { recurrenceSummary } from "./recurrence";
 import { problemText, type Session } from "./session";
 import { FilterBar, type Filters, matches, NO_FILTERS, queryOf, TYPED } from "./task-filters";
@@ -29,6 +30,7 @@ export function TasksView(props: {
   const [items, setItems] = useState<Task[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const people = usePeople(session, setError);
   const [, setTick] = useState(0);
   // Tasks the room added since the first page was last asked for: its answer may predate them.
   const arrived = useRef(new Set<string>());
@@ -116,6 +118,11 @@ export function TasksView(props: {
             key: "project",
             label: "Project",
             choices: [{ value: "none", text: "none" }, ...projects.map((p) => ({ value: p.id, text: p.name }))],
+          },
+          {
+            key: "assignee",
+            label: "Assignee",
+            choices: [{ value: "none", text: "nobody" }, ...people.map((p) => ({ value: p.id, text: p.name }))],
           },
         ]}
         filters={filters}

@@ -296,4 +296,41 @@ describe.skipIf(!runnable)("tasks in the dashboard", () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+  it("assigns a task to a person in the editor, filters by assignee (and by nobody), and unassigns it", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const person = await unwrap(rest.people.$post({ json: { name: `Ana ${tag}`, telegram_chat_id: "7700001" } }));
+    const other = await unwrap(rest.tasks.$post({ json: { title: `unassigned ${tag}` } }));
+    const { page, problems } = await openTasks();
+    const title = `assigned in the editor ${tag}`;
+    await page.keyboard.press("n");
+    await page.waitForSelector("#editor[open]");
+    await fillEditor(page, { title });
+    await page.waitForSelector(`#edit-assignee option[value="${person.id}"]`, { state: "attached" });
+    await page.selectOption("#edit-assignee", person.id);
+    await page.click('#editor button[type="submit"]');
+    await page.waitForSelector("#editor", { state: "detached" });
+    const created = await taskNamed(title);
+    expect(created.assignee_id).toBe(person.id);
+
+    // The assignee filter asks GET /tasks?assignee=, so only this person's task is listed.
+    await page.fill("#search", tag);
+    await page.waitForSelector(`#filter-assignee option[value="${person.id}"]`, { state: "attached" });
+    await page.selectOption("#filter-assignee", person.id);
+    await expect.poll(() => page.locator("#tasks li").count()).toBe(1);
+    await page.waitForSelector(`#tasks li[data-id="${created.id}"]`);
+    await page.selectOption("#filter-assignee", "none");
+    await page.waitForSelector(`#tasks li[data-id="${other.id}"]`);
+    await expect.poll(() => page.locator(`#tasks li[data-id="${created.id}"]`).count()).toBe(0);
+
+    // "nobody" in the editor clears the assignee in the API.
+    await page.selectOption("#filter-assignee", "");
+    await page.click(`#tasks li[data-id="${created.id}"] .title`);
+    await expect.poll(() => page.inputValue("#edit-assignee")).toBe(person.id);
+    await page.selectOption("#edit-assignee", "");
+    await page.click('#editor button[type="submit"]');
+    await page.waitForSelector("#editor", { state: "detached" });
+    expect((await unwrap(rest.tasks[":id"].$get({ param: { id: created.id } }))).assignee_id).toBeNull();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
