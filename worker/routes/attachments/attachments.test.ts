@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BASE, call, createKey, database, expectProblem, testStore } from "../../../test/helpers";
-import { sweepOrphanObjects } from "../../services/attachments";
+import { sweepOrphanObjects } from "../../services/attachment-sweep";
 
 const ADMIN = `Bearer ${(env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN}`;
 const MiB = 1024 * 1024;
