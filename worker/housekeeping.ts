@@ -1,6 +1,6 @@
 import type { Env } from "./env";
 import { errorFields, log } from "./http/log";
-import { sweepOrphanObjects } from "./services/attachments";
+import { sweepOrphanObjects } from "./services/attachment-sweep";
 import { pruneChanges } from "./services/changes";
 import { pruneIdempotencyKeys } from "./services/idempotency";
 import { settingsOf } from "./settings";

@@ -21,8 +21,20 @@ export const cors = createMiddleware<HonoEnv>(async (c, next) => {
       "x-request-id",
       // Browser MCP clients send it on every request after `initialize`.
       "mcp-protocol-version",
+      // A download resumed or read in pieces (GET /attachments/{id}).
+      "range",
+      "if-range",
     ],
-    exposeHeaders: ["etag", "location", "retry-after", "idempotent-replayed", "x-request-id"],
+    exposeHeaders: [
+      "etag",
+      "location",
+      "retry-after",
+      "idempotent-replayed",
+      "x-request-id",
+      // A download's name and, for a range, which bytes it holds.
+      "content-disposition",
+      "content-range",
+    ],
     maxAge: 600,
   })(c, next);
 });

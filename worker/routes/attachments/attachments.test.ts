@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BASE, call, createKey, database, expectProblem, testStore } from "../../../test/helpers";
-import { sweepOrphanObjects } from "../../services/attachments";
+import { sweepOrphanObjects } from "../../services/attachment-sweep";
 
 const ADMIN = `Bearer ${(env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN}`;
 const MiB = 1024 * 1024;
@@ -206,6 +206,18 @@ describe("attachments", () => {
       expect((await res.arrayBuffer()).byteLength).toBe(10_000);
     }
     expect((await download(id, { range: "bytes=0-9", "if-range": `"${hash}"` })).status).toBe(206);
+
+    // From the dashboard's origin (CORS_ORIGINS), a browser may send Range and read what answers it.
+    const origin = "http://localhost:8787";
+    const preflight = await SELF.fetch(`${BASE}/attachments/${id}`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "range,if-range" },
+    });
+    expect(preflight.headers.get("access-control-allow-headers")).toMatch(/range.*if-range|if-range.*range/);
+    const ranged = await download(id, { range: "bytes=0-9", origin });
+    expect(ranged.headers.get("access-control-expose-headers")).toContain("content-range");
+    expect(ranged.headers.get("access-control-expose-headers")).toContain("content-disposition");
+    await ranged.body?.cancel();
   });
 
   it("store a path-traversal name as given and serve it only inside a safe Content-Disposition", async () => {
