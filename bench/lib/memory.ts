@@ -1,18 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { groupProcesses } from "./proc.ts";
 
 /** Resident memory (bytes) of the processes in process group `pgid` whose name matches `name`. */
 function groupRss(pgid: number, name: RegExp) {
   let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const { pid } of groupProcesses(pgid, name)) {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // Fields after the command name, which is in parentheses and may hold spaces.
-      const close = stat.lastIndexOf(")");
-      const comm = stat.slice(stat.indexOf("(") + 1, close);
-      const fields = stat.slice(close + 2).split(" ");
-      if (Number(fields[2]) !== pgid || !name.test(comm)) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
       total += Number(rss?.[1] ?? 0) * 1024;
     } catch {
       // the process ended between the listing and the read

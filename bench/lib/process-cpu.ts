@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { groupProcesses } from "./proc.ts";
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on Linux, asked once). */
 const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
@@ -10,21 +10,7 @@ const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding:
  * included (HTTP parsing, the database socket), not wrangler's Node process in front of it.
  */
 export function groupCpuMs(pgid: number, name = /workerd/) {
-  let ticks = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // Fields after the command name, which is in parentheses and may hold spaces (proc(5)).
-      const close = stat.lastIndexOf(")");
-      const comm = stat.slice(stat.indexOf("(") + 1, close);
-      const fields = stat.slice(close + 2).split(" ");
-      // fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
-      if (Number(fields[2]) !== pgid || !name.test(comm)) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended between the listing and the read
-    }
-  }
+  // utime and stime are fields 14 and 15 (fields[11] and fields[12] here).
+  const ticks = groupProcesses(pgid, name).reduce((sum, p) => sum + Number(p.fields[11]) + Number(p.fields[12]), 0);
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
