@@ -1377,16 +1377,16 @@ export interface components {
              */
             type: string;
             /** @enum {string} */
-            entity: "task" | "reminder" | "project" | "person";
+            entity: "task" | "reminder" | "project" | "person" | "attachment";
             /** @enum {string} */
             op: "created" | "updated" | "deleted" | "delivered";
             /**
              * Format: uuid
-             * @description The id of the task, reminder, project or person.
+             * @description The id of the task, reminder, project, person or attachment.
              */
             id: string;
             /** @description The resource after the change (before it, for `deleted`), as the REST API shows it. */
-            data: components["schemas"]["Task"] | components["schemas"]["Reminder"] | components["schemas"]["Project"] | components["schemas"]["Person"];
+            data: components["schemas"]["Task"] | components["schemas"]["Reminder"] | components["schemas"]["Project"] | components["schemas"]["Person"] | components["schemas"]["Attachment"];
             /**
              * Format: date-time
              * @example 2026-03-01T10:00:00.000Z
@@ -1525,13 +1525,13 @@ export interface components {
              */
             url: string;
             /**
-             * @description The event types it receives: `task.created`, `task.updated`, `task.completed`, `task.deleted`, `reminder.created`, `reminder.updated`, `reminder.deleted`, `reminder.due`, `reminder.delivered`, `reminder.failed`, `reminder.missed`, `project.created`, `project.updated`, `project.deleted`, `person.created`, `person.updated`, `person.deleted`, or `*` for all of them.
+             * @description The event types it receives: `task.created`, `task.updated`, `task.completed`, `task.deleted`, `reminder.created`, `reminder.updated`, `reminder.deleted`, `reminder.due`, `reminder.delivered`, `reminder.failed`, `reminder.missed`, `project.created`, `project.updated`, `project.deleted`, `person.created`, `person.updated`, `person.deleted`, `attachment.created`, `attachment.deleted`, or `*` for all of them.
              * @example [
              *       "task.completed",
              *       "reminder.due"
              *     ]
              */
-            events: ("*" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "reminder.created" | "reminder.updated" | "reminder.deleted" | "reminder.due" | "reminder.delivered" | "reminder.failed" | "reminder.missed" | "project.created" | "project.updated" | "project.deleted" | "person.created" | "person.updated" | "person.deleted")[];
+            events: ("*" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "reminder.created" | "reminder.updated" | "reminder.deleted" | "reminder.due" | "reminder.delivered" | "reminder.failed" | "reminder.missed" | "project.created" | "project.updated" | "project.deleted" | "person.created" | "person.updated" | "person.deleted" | "attachment.created" | "attachment.deleted")[];
             description?: string | null;
             /** @default true */
             enabled: boolean;
@@ -1546,13 +1546,13 @@ export interface components {
              */
             url?: string;
             /**
-             * @description The event types it receives: `task.created`, `task.updated`, `task.completed`, `task.deleted`, `reminder.created`, `reminder.updated`, `reminder.deleted`, `reminder.due`, `reminder.delivered`, `reminder.failed`, `reminder.missed`, `project.created`, `project.updated`, `project.deleted`, `person.created`, `person.updated`, `person.deleted`, or `*` for all of them.
+             * @description The event types it receives: `task.created`, `task.updated`, `task.completed`, `task.deleted`, `reminder.created`, `reminder.updated`, `reminder.deleted`, `reminder.due`, `reminder.delivered`, `reminder.failed`, `reminder.missed`, `project.created`, `project.updated`, `project.deleted`, `person.created`, `person.updated`, `person.deleted`, `attachment.created`, `attachment.deleted`, or `*` for all of them.
              * @example [
              *       "task.completed",
              *       "reminder.due"
              *     ]
              */
-            events?: ("*" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "reminder.created" | "reminder.updated" | "reminder.deleted" | "reminder.due" | "reminder.delivered" | "reminder.failed" | "reminder.missed" | "project.created" | "project.updated" | "project.deleted" | "person.created" | "person.updated" | "person.deleted")[];
+            events?: ("*" | "task.created" | "task.updated" | "task.completed" | "task.deleted" | "reminder.created" | "reminder.updated" | "reminder.deleted" | "reminder.due" | "reminder.delivered" | "reminder.failed" | "reminder.missed" | "project.created" | "project.updated" | "project.deleted" | "person.created" | "person.updated" | "person.deleted" | "attachment.created" | "attachment.deleted")[];
             /** @description null clears it. */
             description?: string | null;
             /** @description `true` re-enables a disabled subscription: it resumes at its cursor, failures reset. */

@@ -58,7 +58,13 @@ export interface ReminderNoticeEvent extends RoomEvent {
 export type ServerMessage = Change | ReadyMessage | StaleMessage | RoomEvent;
 
 /** Every entity the change log records (typed, so a new one cannot be left out), to tell a change from any other message. */
-const ENTITIES: Record<ChangeEntity, true> = { task: true, reminder: true, project: true, person: true };
+const ENTITIES: Record<ChangeEntity, true> = {
+  task: true,
+  reminder: true,
+  project: true,
+  person: true,
+  attachment: true,
+};
 
 export const isChange = (message: { type: string; seq?: unknown }): message is Change =>
   typeof message.seq === "number" && Object.hasOwn(ENTITIES, message.type.split(".")[0]!);

@@ -122,4 +122,18 @@ describe("live changes over the room", () => {
     expect(client.reminders.has(person.id) || client.reminders.has(project.id)).toBe(false);
     client.stop();
   });
+  it("the sync client applies an attachment's change from the room, and keeps it out of its tasks and reminders", async () => {
+    const events: string[] = [];
+    const { client, applied } = await startClient({ onEvent: (event) => events.push(event.type) });
+    const task = (await call("POST", "/tasks", { title: "live with a file" })).body;
+    const file = (await call("POST", `/tasks/${task.id}/attachments?filename=live.txt`, "bytes")).body;
+    await eventually(() => applied.some((c) => c.id === file.id), 5000, "the attachment's change applied");
+    expect(applied.filter((c) => [task.id, file.id].includes(c.id)).map((c) => c.type)).toEqual([
+      "task.created",
+      "attachment.created",
+    ]);
+    expect(events.filter((type) => type.startsWith("attachment."))).toEqual([]);
+    expect(client.tasks.has(file.id) || client.reminders.has(file.id)).toBe(false);
+    client.stop();
+  });
 });

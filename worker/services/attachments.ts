@@ -2,7 +2,7 @@ import { and, eq, getTableColumns } from "drizzle-orm";
 import { type AttachmentRow, attachmentKey, attachments, tasks } from "../db/schema";
 import { DomainError, InvalidInputError, NotFoundError } from "./errors";
 import { after, type Keyset, newestFirst, page } from "./pagination";
-import type { Store } from "./store";
+import { currentTxid, type Store } from "./store";
 
 /** What an upload brings: its bytes as a stream, and how to name and type them. */
 export interface NewAttachment {
@@ -128,8 +128,11 @@ export async function createAttachment(store: Store, input: NewAttachment): Prom
     const [row] = await store.db
       .insert(attachments)
       .values({ ...object, task_id: input.task_id, filename: input.filename, content_type: input.content_type })
-      .returning();
-    return row!;
+      .returning({ ...getTableColumns(attachments), txid: currentTxid });
+    // The trigger wrote attachment.created (migration 0019): the unit of work publishes it.
+    const { txid, ...attachment } = row!;
+    store.onCommitted(txid);
+    return attachment;
   } catch (err) {
     // Nothing half-stored stays behind; what this delete misses, the sweep gets.
     await discardObjects(store, stored);
@@ -221,8 +224,9 @@ export async function deleteAttachment(store: Store, { id }: { id: string }) {
   const [row] = await store.db
     .delete(attachments)
     .where(eq(attachments.id, id))
-    .returning({ id: attachments.id, task_id: attachments.task_id });
+    .returning({ id: attachments.id, task_id: attachments.task_id, txid: currentTxid });
   if (!row) throw new NotFoundError("attachment", id);
+  store.onCommitted(row.txid);
   await discardObjects(store, [attachmentKey(row)]);
 }
 

@@ -3,7 +3,7 @@ import type { Change, ChangeEntity, ChangeOp } from "../../party/protocol";
 import { changeCursor, changes } from "../db/schema";
 import { GoneError } from "./errors";
 import type { Store } from "./store";
-import { personView, projectView, reminderView, taskView } from "./views";
+import { attachmentView, personView, projectView, reminderView, taskView } from "./views";
 
 /** A change-log row as the driver returns it (bigint seq as text, timestamps as Date or text). */
 export type ChangeRowLike = {
@@ -19,6 +19,7 @@ const VIEWS: Record<ChangeEntity, (data: Record<string, unknown>) => Record<stri
   task: taskView,
   project: projectView,
   person: personView,
+  attachment: attachmentView,
   // The trigger captured a reminder's task's time zone with the row (migration 0005).
   reminder: (data) => reminderView(data, data.timezone),
 };

@@ -19,6 +19,8 @@ export const WEBHOOK_EVENTS = [
   "person.created",
   "person.updated",
   "person.deleted",
+  "attachment.created",
+  "attachment.deleted",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

@@ -5,14 +5,14 @@ import { timestamptz } from "./columns";
 const xid8 = customType<{ data: string }>({ dataType: () => "xid8" });
 
 /**
- * The sync spine: one row per committed mutation of a task, reminder, project or person, written by the triggers in
+ * The sync spine: one row per committed mutation of a task, reminder, project, person or attachment, written by the triggers in
  * the change-log migration so that cascades and every code path are recorded in the same transaction.
  */
 export const changes = pgTable(
   "changes",
   {
     seq: bigint("seq", { mode: "number" }).primaryKey(),
-    entity: text("entity", { enum: ["task", "reminder", "project", "person"] }).notNull(),
+    entity: text("entity", { enum: ["task", "reminder", "project", "person", "attachment"] }).notNull(),
     op: text("op", { enum: ["created", "updated", "deleted", "delivered"] }).notNull(),
     entity_id: uuid("entity_id").notNull(),
     data: jsonb("data").notNull(),

@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, call, createKey, database, expectProblem, testStore } from "../../../test/helpers";
+import { BASE, call, changeOf, createKey, database, expectProblem, testStore } from "../../../test/helpers";
 import { sweepOrphanObjects } from "../../services/attachment-sweep";
 
 const ADMIN = `Bearer ${(env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN}`;
@@ -294,5 +294,22 @@ describe("attachments", () => {
     });
     expect(await env.ATTACHMENTS.head(orphan)).toBeNull();
     expect(await env.ATTACHMENTS.head(objectKey(task, kept.id))).not.toBeNull();
+  });
+});
+
+describe("attachments in the change log", () => {
+  it("record attachment.created with the metadata REST shows, and attachment.deleted on DELETE and on the task's deletion", async () => {
+    const task = await newTask();
+    const kept = (await upload(task, bytes(10), { filename: "notes.txt", type: "text/plain" })).body;
+    const removed = (await upload(task, bytes(20), { filename: "old.txt", type: "text/plain" })).body;
+    const created = await changeOf(kept.id, (c) => c.type === "attachment.created");
+    expect(created).toMatchObject({ entity: "attachment", op: "created", id: kept.id, data: kept });
+
+    expect((await call("DELETE", `/attachments/${removed.id}`)).status).toBe(204);
+    expect(await changeOf(removed.id, (c) => c.type === "attachment.deleted")).toMatchObject({ data: removed });
+
+    // A task's deletion cascades to its attachments' rows, and each is recorded.
+    expect((await call("DELETE", `/tasks/${task}`)).status).toBe(204);
+    expect(await changeOf(kept.id, (c) => c.type === "attachment.deleted")).toMatchObject({ data: kept });
   });
 });

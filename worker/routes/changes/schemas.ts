@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { changes } from "../../db/schema";
 import { timestampOutput } from "../../http/fields";
+import { Attachment } from "../attachments/schemas";
 import { Person } from "../people/schemas";
 import { Project } from "../projects/schemas";
 import { Reminder } from "../reminders/schemas";
@@ -17,8 +18,8 @@ export const Change = z
     type: z.string().openapi({ example: "task.created", description: "`<entity>.<op>`." }),
     entity: z.enum(entity),
     op: z.enum(op),
-    id: z.uuid().openapi({ description: "The id of the task, reminder, project or person." }),
-    data: z.union([Task, Reminder, Project, Person]).openapi({
+    id: z.uuid().openapi({ description: "The id of the task, reminder, project, person or attachment." }),
+    data: z.union([Task, Reminder, Project, Person, Attachment]).openapi({
       description: "The resource after the change (before it, for `deleted`), as the REST API shows it.",
     }),
     at: timestampOutput(),
