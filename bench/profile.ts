@@ -4,7 +4,8 @@
  * DevTools endpoint. Prints where the isolate's time goes, by package and by function: the tool
  * for finding the gap between an endpoint and the constant-JSON Worker in scenario 1.
  */
-import WebSocket from "ws";
+
+import { devtools } from "../scripts/lib/devtools.ts";
 import { ENDPOINTS, SEEDED } from "./lib/endpoints.ts";
 import { load } from "./lib/http-load.ts";
 import { startPgbouncer } from "./lib/pgbouncer.ts";
@@ -34,24 +35,6 @@ const owner = (url: string) => {
   const own = /\/(worker|party|client)\//.exec(url);
   return own ? `${own[1]}/` : url.replace(/^.*\//, "");
 };
-
-async function devtools(inspectorUrl: string) {
-  const targets = (await (await fetch(`${inspectorUrl}/json`)).json()) as { webSocketDebuggerUrl: string }[];
-  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  let id = 0;
-  const pending = new Map<number, (result: any) => void>();
-  socket.on("message", (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) pending.get(message.id)?.(message.result);
-  });
-  const send = (method: string, params: object = {}) =>
-    new Promise<any>((resolve) => {
-      pending.set(++id, resolve);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  return { send, close: () => socket.close() };
-}
 
 const db = await startDatabase();
 const pooler = await startPgbouncer({ host: "127.0.0.1", port: db.port });

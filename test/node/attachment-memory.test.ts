@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import { devtools } from "../../scripts/lib/devtools.ts";
 import { migrateDatabase } from "../../scripts/lib/migrate";
 import { type RunningDatabase, startTestDatabase } from "../../scripts/lib/postgres";
 import { type RunningWorker, startWranglerDev } from "../../scripts/lib/wrangler.ts";
@@ -23,24 +23,6 @@ afterAll(async () => {
   await worker?.stop();
   await database?.stop();
 });
-
-async function devtools(inspectorUrl: string) {
-  const targets = (await (await fetch(`${inspectorUrl}/json`)).json()) as { webSocketDebuggerUrl: string }[];
-  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  let id = 0;
-  const pending = new Map<number, (result: any) => void>();
-  socket.on("message", (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: unknown };
-    if (message.id !== undefined) pending.get(message.id)?.(message.result ?? { error: message.error });
-  });
-  const send = (method: string, params: object = {}) =>
-    new Promise<any>((resolve) => {
-      pending.set(++id, resolve);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  return { send, close: () => socket.close() };
-}
 
 const MiB = 1024 * 1024;
 
