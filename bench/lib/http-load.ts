@@ -12,6 +12,26 @@ export interface LoadResult {
 }
 
 /**
+ * autocannon's headers and request for `endpoint`, each request addressing another row (ids rotate
+ * from a random start, like the pgbench script's random row).
+ */
+export function requestsOf(endpoint: Endpoint, headers: Record<string, string>) {
+  let i = Math.floor(Math.random() * 1_000_000);
+  return {
+    headers: { ...headers, ...(endpoint.body ? { "content-type": "application/json" } : {}) },
+    requests: [
+      {
+        method: endpoint.method,
+        setupRequest: (req: autocannon.Request) => {
+          i++;
+          return { ...req, path: endpoint.path(i), body: endpoint.body ? JSON.stringify(endpoint.body(i)) : undefined };
+        },
+      },
+    ],
+  };
+}
+
+/**
  * `connections` keep-alive connections hammering one endpoint for `seconds` after a short warm-up,
  * each request addressing another row (ids rotate like the pgbench script's random row).
  */
@@ -20,27 +40,10 @@ export async function load(
   endpoint: Endpoint,
   options: { connections: number; seconds: number; headers: Record<string, string>; warmupSeconds?: number },
 ): Promise<LoadResult> {
-  let i = Math.floor(Math.random() * 1_000_000);
+  // One rotation for the warm-up and the measured run, so they address different rows.
+  const requests = requestsOf(endpoint, options.headers);
   const run = (seconds: number, connections: number) =>
-    autocannon({
-      url: baseUrl,
-      connections,
-      duration: seconds,
-      headers: { ...options.headers, ...(endpoint.body ? { "content-type": "application/json" } : {}) },
-      requests: [
-        {
-          method: endpoint.method,
-          setupRequest: (req) => {
-            i++;
-            return {
-              ...req,
-              path: endpoint.path(i),
-              body: endpoint.body ? JSON.stringify(endpoint.body(i)) : undefined,
-            };
-          },
-        },
-      ],
-    });
+    autocannon({ url: baseUrl, connections, duration: seconds, ...requests });
   // A light warm-up: a full-concurrency one would leave hundreds of abandoned requests for the
   // measured window to wait behind.
   if (options.warmupSeconds) await run(options.warmupSeconds, Math.min(options.connections, 8));

@@ -1,5 +1,6 @@
 import autocannon from "autocannon";
 import { ENDPOINTS, type Endpoint } from "../lib/endpoints.ts";
+import { requestsOf } from "../lib/http-load.ts";
 import { groupCpuMs } from "../lib/process-cpu.ts";
 import { percentile, type Row, round, type ScenarioResult } from "../lib/result.ts";
 import { ADMIN_TOKEN, startApp, startHello } from "../lib/stack.ts";
@@ -24,22 +25,7 @@ const CASES = [
 
 /** `amount` requests at `connections` keep-alive connections; throws unless every one got the expected status. */
 async function fire(baseUrl: string, endpoint: Endpoint, amount: number, headers: Record<string, string>) {
-  let i = Math.floor(Math.random() * 1_000_000);
-  const result = await autocannon({
-    url: baseUrl,
-    connections: 8,
-    amount,
-    headers: { ...headers, ...(endpoint.body ? { "content-type": "application/json" } : {}) },
-    requests: [
-      {
-        method: endpoint.method,
-        setupRequest: (req) => {
-          i++;
-          return { ...req, path: endpoint.path(i), body: endpoint.body ? JSON.stringify(endpoint.body(i)) : undefined };
-        },
-      },
-    ],
-  });
+  const result = await autocannon({ url: baseUrl, connections: 8, amount, ...requestsOf(endpoint, headers) });
   const ok = result[`${Math.floor(endpoint.status / 100)}xx` as "2xx"] ?? 0;
   if (ok !== amount) throw new Error(`${endpoint.name}: ${amount - ok} of ${amount} requests got another status`);
 }
