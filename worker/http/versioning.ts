@@ -20,17 +20,20 @@ export function withoutVersion(request: Request): { request: Request; versioned:
  */
 export function versioned(response: Response, versionedRequest: boolean): Response {
   const location = response.headers.get("location");
-  const relocate = versionedRequest && location?.startsWith("/") && !location.startsWith(`${PREFIX}/`);
+  const relocated =
+    versionedRequest && location?.startsWith("/") && !location.startsWith(`${PREFIX}/`)
+      ? `${PREFIX}${location}`
+      : undefined;
   // A WebSocket upgrade's headers are immutable, and it is no REST answer.
   if (response.status === 101) return response;
   try {
     // The app's own responses have mutable headers: setting them spares copying every response.
-    setVersionHeaders(response.headers, relocate ? `${PREFIX}${location}` : undefined);
+    setVersionHeaders(response.headers, relocated);
     return response;
   } catch {
     // A response passed through from fetch() has immutable headers: answer with a copy.
     const headers = new Headers(response.headers);
-    setVersionHeaders(headers, relocate ? `${PREFIX}${location}` : undefined);
+    setVersionHeaders(headers, relocated);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 }
