@@ -1,7 +1,7 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { problem, problemAsResponse } from "../worker/http/problem";
 import { requestIdFor } from "../worker/http/request-id";
-import { settingsOf } from "../worker/settings";
+import type { RealtimeSettings } from "../worker/settings";
 import {
   type Change,
   CLOSE_KEY_REVOKED,
@@ -50,6 +50,17 @@ const keyTag = (key: string) => `key:${key}`;
 export class SyncRoom extends Server<Cloudflare.Env> {
   static override options = { hibernate: true };
 
+  /**
+   * The room's settings, parsed on first need: the settings module brings zod, which every isolate
+   * of the Worker would otherwise evaluate at startup (issue #21). A new socket always comes through
+   * `fetch`, which loads them before partyserver calls `onConnect`.
+   */
+  #realtime: RealtimeSettings | undefined;
+  async #settings(): Promise<RealtimeSettings> {
+    this.#realtime ??= (await import("../worker/settings")).settingsOf(this.env).realtime;
+    return this.#realtime;
+  }
+
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     // Here rather than in onStart: `fetch` reads the revocations before partyserver starts the room.
@@ -65,6 +76,7 @@ export class SyncRoom extends Server<Cloudflare.Env> {
   /** Refuses, before any socket exists, an upgrade whose key is revoked (or that bypassed the gateway). */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      await this.#settings();
       const key = request.headers.get(ROOM_KEY_HEADER);
       if (!key || this.#isRevoked(key)) {
         return problemAsResponse(
@@ -100,10 +112,11 @@ export class SyncRoom extends Server<Cloudflare.Env> {
    * RPC from the Worker, after `DELETE /api-keys/{id}` commits: closes the key's sockets
    * (`CLOSE_KEY_REVOKED`) and refuses its tokens from now on. Returns how many sockets it closed.
    */
-  revoke(key: string): number {
+  async revoke(key: string): Promise<number> {
     if (typeof key !== "string" || !key) throw new TypeError("Name the key to revoke.");
+    const { tokenTtlSeconds } = await this.#settings();
     const now = Date.now();
-    const until = now + settingsOf(this.env).realtime.tokenTtlSeconds * 1000 + REVOCATION_MARGIN_MS;
+    const until = now + tokenTtlSeconds * 1000 + REVOCATION_MARGIN_MS;
     this.sql`delete from revoked where until < ${now}`;
     this
       .sql`insert into revoked (key, until) values (${key}, ${until}) on conflict (key) do update set until = excluded.until`;
@@ -121,7 +134,8 @@ export class SyncRoom extends Server<Cloudflare.Env> {
   }
 
   override async onConnect(connection: Connection<Session>, { request }: ConnectionContext) {
-    const until = Date.now() + settingsOf(this.env).realtime.maxSessionSeconds * 1000;
+    // Loaded by `fetch`, which every upgrade passes before this runs.
+    const until = Date.now() + this.#realtime!.maxSessionSeconds * 1000;
     connection.setState({ key: request.headers.get(ROOM_KEY_HEADER)!, until });
     await this.#wakeBy(until);
 

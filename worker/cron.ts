@@ -7,18 +7,21 @@ import { CLOCK_NAME } from "./work/clock-nudge";
 
 /**
  * Every minute: deliver due reminders, re-sync the reminder clock with the database, and prune what
- * has expired (and, once an hour, attachment objects left without their row). Each job runs in its own `waitUntil` and fails on its own, so a broken scan setting
- * never stops pruning, nor the reverse. The clock delivers on the second; this scan is its safety net.
- * Webhook retries wait for this minute too (README: Webhooks).
+ * has expired (and, once an hour, attachment objects left without their row). Each job fails on its
+ * own (settled, never awaited in turn), so a broken scan setting never stops pruning, nor the reverse.
+ * The clock delivers on the second; this scan is its safety net. Webhook retries wait for this
+ * minute too (README: Webhooks). index.ts runs it in one `waitUntil`, once this module has loaded.
  */
-export const scheduled: ExportedHandlerScheduledHandler<Env> = (controller, env, ctx) => {
-  ctx.waitUntil(scanDueReminders(env, new Date(controller.scheduledTime), { cron: controller.cron }));
-  ctx.waitUntil(syncClock(env));
-  ctx.waitUntil(pruneExpired(env));
-  ctx.waitUntil(sweepAttachments(env, new Date(controller.scheduledTime)));
-  // Webhook retries that came due, and the safety net for a write whose own run was lost.
-  ctx.waitUntil(deliverWebhooks(env));
-};
+export function runScheduledJobs(controller: ScheduledController, env: Env) {
+  return Promise.allSettled([
+    scanDueReminders(env, new Date(controller.scheduledTime), { cron: controller.cron }),
+    syncClock(env),
+    pruneExpired(env),
+    sweepAttachments(env, new Date(controller.scheduledTime)),
+    // Webhook retries that came due, and the safety net for a write whose own run was lost.
+    deliverWebhooks(env),
+  ]);
+}
 
 async function syncClock(env: Env) {
   try {

@@ -1,6 +1,6 @@
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { scheduled } from "../../worker/cron";
+import { runScheduledJobs } from "../../worker/cron";
 import type { Env } from "../../worker/env";
 import { call, createKey, database, expectProblem } from "../helpers";
 
@@ -133,9 +133,7 @@ describe("pruning", () => {
     await sql`insert into idempotency_keys (owner, key, request_hash, state, locked_until, created_at)
               values ('prune-test', ${old}, 'h', 'done', now(), now() - interval '25 hours'),
                      ('prune-test', ${fresh}, 'h', 'done', now(), now() - interval '23 hours')`;
-    const ctx = createExecutionContext();
-    scheduled(createScheduledController({ scheduledTime: new Date("2020-01-01T00:00:00Z") }), env as Env, ctx);
-    await waitOnExecutionContext(ctx);
+    await runScheduledJobs(createScheduledController({ scheduledTime: new Date("2020-01-01T00:00:00Z") }), env as Env);
     const left = await sql`select key from idempotency_keys where owner = 'prune-test'`;
     expect(left.map((r) => r.key)).toEqual([fresh]);
   });

@@ -1,5 +1,5 @@
 import type { OpenAPIHono, z } from "@hono/zod-openapi";
-import { ProblemSchema } from "./problem";
+import { ProblemSchema } from "./problem-schema";
 import { UPLOAD_OPERATION } from "./uploads";
 
 type HeaderSchema = {

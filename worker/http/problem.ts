@@ -1,21 +1,8 @@
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { FIELD_LOCATIONS, type FieldError } from "../services/errors";
-
-/** RFC 9457 problem details, the one error format of the API; the OpenAPI document shows this schema. */
-export const ProblemSchema = z
-  .object({
-    type: z.string().openapi({ example: "/problems/validation" }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z
-      .array(z.object({ path: z.string(), message: z.string(), location: z.enum(FIELD_LOCATIONS).optional() }))
-      .optional(),
-    request_id: z.string().optional(),
-  })
-  .openapi("Problem");
+import type { FieldError } from "../services/errors";
+import type { ProblemSchema } from "./problem-schema";
 
 export type Problem = z.infer<typeof ProblemSchema>;
 

@@ -1,11 +1,28 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { log } from "../http/log";
-import { settingsOf } from "../settings";
-import { deliverWebhooks } from "../webhooks/run";
-import { beginUnitOfWork } from "../work/unit-of-work";
-import { nextDueAt } from "./next-due";
-import { scanDueReminders } from "./scheduled";
+
+/**
+ * What the clock runs, loaded on its first call rather than when the isolate starts (issue #21):
+ * every isolate of the Worker evaluates this class's module, few of them ever run the clock.
+ */
+let loaded: ReturnType<typeof load> | undefined;
+const parts = () => (loaded ??= load());
+const load = () =>
+  Promise.all([
+    import("../http/log"),
+    import("../settings"),
+    import("../webhooks/run"),
+    import("../work/unit-of-work"),
+    import("./next-due"),
+    import("./scheduled"),
+  ]).then(([log, settings, webhooks, work, nextDue, scheduled]) => ({
+    ...log,
+    ...settings,
+    ...webhooks,
+    ...work,
+    ...nextDue,
+    ...scheduled,
+  }));
 
 /**
  * The reminder clock: one Durable Object holding one alarm at the earliest time any armed reminder
@@ -30,7 +47,8 @@ export class ReminderClock extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    if (!this.isOn()) return;
+    if (!(await this.isOn())) return;
+    const { scanDueReminders, deliverWebhooks } = await parts();
     try {
       await scanDueReminders(
         this.env,
@@ -54,12 +72,13 @@ export class ReminderClock extends DurableObject<Env> {
    * alarm; the run's own re-arm, read before that write committed, must not push it later.
    */
   private async setEarlier(at: number) {
-    if (!this.isOn()) return;
+    if (!(await this.isOn())) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || at < current) await this.ctx.storage.setAlarm(Math.max(at, Date.now()));
   }
 
   private async nextDue(): Promise<number | undefined> {
+    const { beginUnitOfWork, nextDueAt } = await parts();
     const work = beginUnitOfWork(this.env, { nudgeClock: false });
     try {
       return (await nextDueAt(work.store, new Date()))?.getTime();
@@ -68,7 +87,8 @@ export class ReminderClock extends DurableObject<Env> {
     }
   }
 
-  private isOn(): boolean {
+  private async isOn(): Promise<boolean> {
+    const { settingsOf, log } = await parts();
     try {
       return settingsOf(this.env).scan.clock;
     } catch (err) {
