@@ -1,140 +1,120 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
-import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { type Hono, Hono as HonoApp } from "hono";
+import type { MergeSchemaPath } from "hono/types";
 import pkg from "../package.json";
-import type { HonoEnv } from "./env";
-import { onError } from "./http/on-error";
+import type { Env, HonoEnv } from "./env";
 import { describeAppMiddleware, registerSharedComponents } from "./http/openapi";
-import { problem, problemResponse } from "./http/problem";
-import { isStreamedUpload } from "./http/uploads";
-import { validationHook } from "./http/validation";
 import { versionedBase } from "./http/versioning";
 import { assertWritesNeedWriteScopes } from "./http/write-scopes";
-import { mcpRoutes } from "./mcp/route";
-import { authenticate } from "./middleware/auth";
-import { cors } from "./middleware/cors";
-import { curlJson } from "./middleware/curl-json";
-import { idempotency } from "./middleware/idempotency";
-import { rateLimit } from "./middleware/rate-limit";
-import { requestId } from "./middleware/request-id";
-import { requestLog } from "./middleware/request-log";
-import { unitOfWork } from "./middleware/unit-of-work";
-import { agendaRoutes } from "./routes/agenda";
-import { apiKeyRoutes } from "./routes/api-keys";
-import { attachmentRoutes, taskAttachmentRoutes } from "./routes/attachments";
-import { calendarFeedRoutes } from "./routes/calendar-feeds";
-import { calendarFeedFile } from "./routes/calendar-feeds/feed";
-import { changeRoutes } from "./routes/changes";
-import { docsRoutes } from "./routes/docs";
-import { healthRoutes } from "./routes/health";
-import { integrationRoutes } from "./routes/integrations";
-import { labelRoutes } from "./routes/labels";
-import { meRoutes } from "./routes/me";
-import { peopleRoutes } from "./routes/people";
-import { projectRoutes } from "./routes/projects";
-import { realtimeRoutes } from "./routes/realtime";
-import { reminderRoutes } from "./routes/reminders";
-import { taskRoutes } from "./routes/tasks";
-import { webhookRoutes } from "./routes/webhooks";
-import { settingsOf } from "./settings";
+import { withMiddleware } from "./middleware/stack";
 
-const api = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
-api.use(requestId);
-api.use(requestLog);
 /**
- * Every response of the Worker: the API's JSON and /docs (the dashboard's static files get the same
- * from dashboard/public/_headers). Scripts, styles and connections from this origin only, no inline
- * script or style, never framed.
+ * The API's parts by the first segment of their paths, each loaded on its part's first request
+ * (issue #21): building a part's zod schemas and routes is most of the Worker's start, and an
+ * isolate serves few of the parts. Each part is served by its own app behind the same middleware
+ * (middleware/stack.ts); the whole API, all parts in one app, exists for its OpenAPI document,
+ * its types (AppType) and the tests.
  */
-api.use(
-  secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      // Swagger UI's stylesheet draws its icons as data: URLs.
-      imgSrc: ["'self'", "data:"],
-      connectSrc: ["'self'"],
-      baseUri: ["'none'"],
-      formAction: ["'none'"],
-      frameAncestors: ["'none'"],
-    },
-    xFrameOptions: "DENY",
-  }),
-);
-api.use(cors);
-api.use(async (c, next) => {
-  if (isStreamedUpload(c.req.method, c.req.path)) return next();
-  const { maxBodyBytes } = settingsOf(c.env).http;
-  return bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
-      throw new HTTPException(413, { message: `The body is larger than ${maxBodyBytes} bytes.` });
-    },
-  })(c, next);
-});
-api.use(curlJson);
-api.use(unitOfWork);
-api.use(authenticate);
-api.use(rateLimit);
-api.use(idempotency);
+const PARTS = {
+  health: () => import("./routes/health").then((m) => [["/health", m.healthRoutes]] as const),
+  tasks: () =>
+    Promise.all([import("./routes/tasks"), import("./routes/attachments")]).then(
+      ([tasks, attachments]) =>
+        [
+          ["/tasks", tasks.taskRoutes],
+          ["/tasks", attachments.taskAttachmentRoutes],
+        ] as const,
+    ),
+  attachments: () => import("./routes/attachments").then((m) => [["/attachments", m.attachmentRoutes]] as const),
+  labels: () => import("./routes/labels").then((m) => [["/labels", m.labelRoutes]] as const),
+  projects: () => import("./routes/projects").then((m) => [["/projects", m.projectRoutes]] as const),
+  people: () => import("./routes/people").then((m) => [["/people", m.peopleRoutes]] as const),
+  "calendar-feeds": () =>
+    import("./routes/calendar-feeds").then((m) => [["/calendar-feeds", m.calendarFeedRoutes]] as const),
+  calendar: () => import("./routes/calendar-feeds/feed").then((m) => [["/calendar", m.calendarFeedFile]] as const),
+  reminders: () => import("./routes/reminders").then((m) => [["/reminders", m.reminderRoutes]] as const),
+  "api-keys": () => import("./routes/api-keys").then((m) => [["/api-keys", m.apiKeyRoutes]] as const),
+  me: () => import("./routes/me").then((m) => [["/me", m.meRoutes]] as const),
+  changes: () => import("./routes/changes").then((m) => [["/changes", m.changeRoutes]] as const),
+  realtime: () => import("./routes/realtime").then((m) => [["/realtime", m.realtimeRoutes]] as const),
+  agenda: () => import("./routes/agenda").then((m) => [["/agenda", m.agendaRoutes]] as const),
+  webhooks: () => import("./routes/webhooks").then((m) => [["/webhooks", m.webhookRoutes]] as const),
+  mcp: () => import("./mcp/route").then((m) => [["/mcp", m.mcpRoutes]] as const),
+  // The chat providers' webhooks: outside the OpenAPI document (a plain Hono app), since only Telegram and Meta call them.
+  integrations: () => import("./routes/integrations").then((m) => [["/integrations", m.integrationRoutes]] as const),
+  docs: () => import("./routes/docs").then((m) => [["/docs", m.docsRoutes]] as const),
+  "openapi.json": () => Promise.resolve([["/openapi.json", documentRoute()]] as const),
+};
+type Part = keyof typeof PARTS;
+type Mount = Awaited<ReturnType<(typeof PARTS)[Part]>>[number];
 
-const routes = api
-  .route("/health", healthRoutes)
-  .route("/tasks", taskRoutes)
-  .route("/tasks", taskAttachmentRoutes)
-  .route("/attachments", attachmentRoutes)
-  .route("/labels", labelRoutes)
-  .route("/projects", projectRoutes)
-  .route("/people", peopleRoutes)
-  .route("/calendar-feeds", calendarFeedRoutes)
-  .route("/calendar", calendarFeedFile)
-  .route("/reminders", reminderRoutes)
-  .route("/api-keys", apiKeyRoutes)
-  .route("/me", meRoutes)
-  .route("/changes", changeRoutes)
-  .route("/realtime", realtimeRoutes)
-  .route("/agenda", agendaRoutes)
-  .route("/webhooks", webhookRoutes)
-  .route("/mcp", mcpRoutes);
-// The chat providers' webhooks: outside the OpenAPI document, since only Telegram and Meta call them.
-api.route("/integrations", integrationRoutes);
+function mount(api: OpenAPIHono<HonoEnv>, mounts: readonly Mount[]) {
+  for (const [path, routes] of mounts) api.route(path, routes as Hono<HonoEnv>);
+  return api;
+}
 
-assertWritesNeedWriteScopes(api.openAPIRegistry.definitions, {
-  "POST /realtime/token": "mints a short-lived room token for what the key may already read",
-  "POST /mcp": "each tool call checks the scope of its REST route",
-  "DELETE /mcp": "ends the caller's own MCP session",
-  "POST /calendar-feeds": "a feed shows only what the key may already read (tasks:read)",
-  "DELETE /calendar-feeds/{id}": "revokes a feed, which showed only what the key may already read",
-});
+/** A part's app, or the bare stack (its 404, and CORS preflights) for a path no part serves. */
+const served = new Map<string, Promise<OpenAPIHono<HonoEnv>>>();
+function partApp(segment: string) {
+  let app = served.get(segment);
+  if (!app) {
+    const part = Object.hasOwn(PARTS, segment) ? PARTS[segment as Part] : undefined;
+    app = (part ? part() : Promise.resolve([])).then((mounts) => mount(withMiddleware(), mounts));
+    // A failed load is tried again by the next request, not remembered.
+    app.catch(() => served.delete(segment));
+    served.set(segment, app);
+  }
+  return app;
+}
 
-api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
-  type: "http",
-  scheme: "bearer",
-  description: "An API key (`ocs_…`) or the operator's ADMIN_TOKEN. Each operation lists the scope it needs.",
-});
-registerSharedComponents(api.openAPIRegistry);
-api.openAPIRegistry.registerPath({
-  method: "get",
-  path: "/openapi.json",
-  operationId: "getOpenApiDocument",
-  tags: ["service"],
-  summary: "This document (no auth)",
-  description: "The OpenAPI 3.1 description of the API, generated from the zod schemas that validate its requests.",
-  security: [],
-  responses: { 200: { description: "The OpenAPI document.", content: { "application/json": { schema: {} } } } },
-});
-api.openAPIRegistry.registerPath({
-  method: "get",
-  path: "/docs",
-  operationId: "getApiDocs",
-  tags: ["service"],
-  summary: "Interactive API docs (no auth)",
-  description: "Swagger UI over /openapi.json.",
-  security: [],
-  responses: { 200: { description: "An HTML page.", content: { "text/html": { schema: { type: "string" } } } } },
-});
+/** Serves an API request (the path without its /v1) by the part its first segment names. */
+export async function serveApi(request: Request, env: Env, ctx: ExecutionContext) {
+  const segment = new URL(request.url).pathname.split("/", 2)[1] ?? "";
+  return (await partApp(segment)).fetch(request, env, ctx);
+}
+
+let whole: Promise<OpenAPIHono<HonoEnv>> | undefined;
+/** Every part in one app: what the OpenAPI document describes, checked for its scopes once built. */
+export function wholeApi(): Promise<OpenAPIHono<HonoEnv>> {
+  whole ??= Promise.all(Object.values(PARTS).map((part) => part())).then((parts) => {
+    const api = mount(withMiddleware(), parts.flat());
+    assertWritesNeedWriteScopes(api.openAPIRegistry.definitions, {
+      "POST /realtime/token": "mints a short-lived room token for what the key may already read",
+      "POST /mcp": "each tool call checks the scope of its REST route",
+      "DELETE /mcp": "ends the caller's own MCP session",
+      "POST /calendar-feeds": "a feed shows only what the key may already read (tasks:read)",
+      "DELETE /calendar-feeds/{id}": "revokes a feed, which showed only what the key may already read",
+    });
+    api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+      type: "http",
+      scheme: "bearer",
+      description: "An API key (`ocs_…`) or the operator's ADMIN_TOKEN. Each operation lists the scope it needs.",
+    });
+    registerSharedComponents(api.openAPIRegistry);
+    api.openAPIRegistry.registerPath({
+      method: "get",
+      path: "/openapi.json",
+      operationId: "getOpenApiDocument",
+      tags: ["service"],
+      summary: "This document (no auth)",
+      description: "The OpenAPI 3.1 description of the API, generated from the zod schemas that validate its requests.",
+      security: [],
+      responses: { 200: { description: "The OpenAPI document.", content: { "application/json": { schema: {} } } } },
+    });
+    api.openAPIRegistry.registerPath({
+      method: "get",
+      path: "/docs",
+      operationId: "getApiDocs",
+      tags: ["service"],
+      summary: "Interactive API docs (no auth)",
+      description: "Swagger UI over /openapi.json.",
+      security: [],
+      responses: { 200: { description: "An HTML page.", content: { "text/html": { schema: { type: "string" } } } } },
+    });
+    return api;
+  });
+  return whole;
+}
 
 const TAGS = [
   {
@@ -162,35 +142,36 @@ const TAGS = [
   { name: "service", description: "Liveness and the API's own description." },
 ];
 
-// Built once per isolate (JSON Schema from zod costs milliseconds); only `servers` follows the request.
-let document: ReturnType<typeof api.getOpenAPI31Document> | undefined;
-api.get("/openapi.json", (c) => {
-  document ??= describeAppMiddleware(
-    api.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: {
-        title: "OpenClaw Sync",
-        version: pkg.version,
-        description:
-          "The real-time source of truth for tasks and reminders used by AI chat agents and the dashboard. Errors are `application/problem+json`; timestamps carry an offset; lists page with `next_cursor`.",
-      },
-      tags: TAGS,
-    }),
-  );
-  const origin = new URL(c.req.url).origin;
-  return c.json({
-    ...document,
-    servers: [
-      { url: versionedBase(origin), description: "This deployment, API version 1 (canonical)" },
-      { url: origin, description: "This deployment, unversioned aliases of version 1" },
-    ],
+/** GET /openapi.json, of the whole API: built once per isolate (JSON Schema from zod costs milliseconds); only `servers` follows the request. */
+function documentRoute() {
+  let document: ReturnType<OpenAPIHono<HonoEnv>["getOpenAPI31Document"]> | undefined;
+  return new HonoApp<HonoEnv>().get("/", async (c) => {
+    const api = await wholeApi();
+    document ??= describeAppMiddleware(
+      api.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "OpenClaw Sync",
+          version: pkg.version,
+          description:
+            "The real-time source of truth for tasks and reminders used by AI chat agents and the dashboard. Errors are `application/problem+json`; timestamps carry an offset; lists page with `next_cursor`.",
+        },
+        tags: TAGS,
+      }),
+    );
+    const origin = new URL(c.req.url).origin;
+    return c.json({
+      ...document,
+      servers: [
+        { url: versionedBase(origin), description: "This deployment, API version 1 (canonical)" },
+        { url: origin, description: "This deployment, unversioned aliases of version 1" },
+      ],
+    });
   });
-});
-api.route("/docs", docsRoutes);
-api.notFound((c) =>
-  problemResponse(c, problem(404, "not-found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`)),
-);
-api.onError(onError);
+}
 
-export const app = api;
-export type AppType = typeof routes;
+type SchemaOf<M> = M extends readonly [infer P extends string, Hono<infer _E, infer S, infer _B>]
+  ? MergeSchemaPath<S, P>
+  : never;
+/** The whole API's routes as types, for the typed client (client/api.ts, Hono RPC). */
+export type AppType = OpenAPIHono<HonoEnv, SchemaOf<Mount>, "/">;

@@ -21,7 +21,7 @@ export default {
       if (room) return room;
     }
     const api = withoutVersion(request);
-    return versioned(await (await import("./app")).app.fetch(api.request, env, ctx), api.versioned);
+    return versioned(await (await import("./app")).serveApi(api.request, env, ctx), api.versioned);
   },
   scheduled(controller, env, ctx) {
     ctx.waitUntil(import("./cron").then((cron) => cron.runScheduledJobs(controller, env)));

@@ -42,7 +42,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const reached = (fragment: string) => [...staticClosure].filter((path) => path.includes(fragment));
 
 it("starts without the packages that only requests need", () => {
-  for (const pkg of ["/zod/", "/drizzle-orm/", "/pg/", "/hono/", "/@hono/", "/@modelcontextprotocol/", "/chrono-node/"]) {
+  for (const pkg of [
+    "/zod/",
+    "/drizzle-orm/",
+    "/pg/",
+    "/hono/",
+    "/@hono/",
+    "/@modelcontextprotocol/",
+    "/chrono-node/",
+  ]) {
     expect(reached(`node_modules${pkg}`), pkg).toEqual([]);
   }
 });

@@ -1,9 +1,11 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../worker/app";
+import { wholeApi } from "../../worker/app";
 import { isPublicPath, PUBLIC_PATHS } from "../../worker/middleware/auth";
 import { OAUTH_PATHS } from "../../worker/oauth/paths";
 import { call, createKey, expectProblem } from "../helpers";
+
+const app = await wholeApi();
 
 type Probe = { method: string; path: string; scopes: string[] };
 

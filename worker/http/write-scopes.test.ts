@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { app } from "../app";
+import { wholeApi } from "../app";
 import { assertWritesNeedWriteScopes } from "./write-scopes";
+
+const app = await wholeApi();
 
 function appWith(method: "get" | "post" | "delete", scopes: string[], path = "/things/{id}") {
   const sub = new OpenAPIHono();
