@@ -375,11 +375,14 @@ export const GATEWAY_DEFAULTS: GatewayConfig = {
   agents: ["main", "reminders"],
 };
 
-/** A gateway whose operator opted in to request session keys under one prefix. */
+/**
+ * A gateway whose operator opted in to request session keys under one prefix, as the README tells
+ * them to: `hook:` stays in the list, or the gateway refuses the configuration (no defaultSessionKey).
+ */
 export const GATEWAY_WITH_SESSION_KEYS: GatewayConfig = {
   ...GATEWAY_DEFAULTS,
   allowRequestSessionKey: true,
-  allowedSessionKeyPrefixes: ["openclaw-sync:"],
+  allowedSessionKeyPrefixes: ["hook:", "openclaw-sync:"],
 };
 
 type Fakes = { telegram: string; whatsapp: string; openclaw: string; openclawSessionKeys: string; webhooks: string };

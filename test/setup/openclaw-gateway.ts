@@ -10,7 +10,9 @@ import type { IncomingHttpHeaders } from "node:http";
  * - Bodies over 256 KiB are 413; invalid JSON or payload, routing or session policy is 400 with
  *   `{ ok: false, error }`.
  * - `sessionKey` only with `hooks.allowRequestSessionKey: true`, and within
- *   `allowedSessionKeyPrefixes` when set (which must then also admit a generated `hook:` key);
+ *   `allowedSessionKeyPrefixes` when set. A prefix list must also admit the generated `hook:` keys
+ *   unless `hooks.defaultSessionKey` is set, or the gateway refuses its hooks configuration ("Hook
+ *   session and agent policy"; the gateway's `resolveHooksConfig` throws at startup): so does the fake;
  *   `channel` and `to` together or not at all while delivery is on; `channel: "last"` refused;
  *   `agentId` must name a configured agent.
  * - Admission answers `200 { ok: true, runId }`; with `waitForCompletion: true` the response waits
@@ -28,6 +30,8 @@ export interface GatewayConfig {
   path: string;
   allowRequestSessionKey: boolean;
   allowedSessionKeyPrefixes: string[];
+  /** `hooks.defaultSessionKey`: the key of a request that names none (else a generated `hook:<uuid>`). */
+  defaultSessionKey?: string;
   /** Agents the gateway has configured (`agentId` must name one). */
   agents: string[];
 }
@@ -83,7 +87,28 @@ export const GATEWAY_ERRORS = {
   partialDestination: "channel and to must be given together",
   channelLast: 'direct /agent cannot use channel "last"',
   messageRequired: "message is required",
+  defaultKeyPrefix: "hooks.defaultSessionKey must match hooks.allowedSessionKeyPrefixes",
+  generatedKeyPrefix: "hooks.allowedSessionKeyPrefixes must include 'hook:' when hooks.defaultSessionKey is unset",
 } as const;
+
+const prefixesOf = (config: GatewayConfig) =>
+  config.allowedSessionKeyPrefixes.filter((p) => p.trim() !== "").map((p) => p.toLowerCase());
+
+/** Case-insensitive prefix match; an empty (or all-blank) list admits every key. */
+const keyAdmitted = (config: GatewayConfig, key: string) => {
+  const prefixes = prefixesOf(config);
+  return prefixes.length === 0 || prefixes.some((p) => key.toLowerCase().startsWith(p));
+};
+
+/** The configuration checks the gateway makes before it serves hooks at all. */
+function checkConfig(config: GatewayConfig) {
+  if (config.defaultSessionKey !== undefined && !keyAdmitted(config, config.defaultSessionKey)) {
+    throw new Error(GATEWAY_ERRORS.defaultKeyPrefix);
+  }
+  if (config.defaultSessionKey === undefined && !keyAdmitted(config, "hook:example")) {
+    throw new Error(GATEWAY_ERRORS.generatedKeyPrefix);
+  }
+}
 
 interface Entry {
   token: string;
@@ -120,13 +145,12 @@ function validate(config: GatewayConfig, body: Record<string, unknown>): Gateway
   if (body.agentId !== undefined && !config.agents.includes(String(body.agentId))) {
     return bad(`unknown agentId: ${String(body.agentId)}`);
   }
-  const prefixes = config.allowedSessionKeyPrefixes.filter((p) => p.trim() !== "").map((p) => p.toLowerCase());
-  const admitted = (key: string) => prefixes.length === 0 || prefixes.some((p) => key.toLowerCase().startsWith(p));
+  const prefixes = prefixesOf(config);
   if (body.sessionKey !== undefined) {
     if (!config.allowRequestSessionKey) return bad(GATEWAY_ERRORS.sessionKeyDisabled);
-    if (typeof body.sessionKey !== "string" || !admitted(body.sessionKey)) return bad(GATEWAY_ERRORS.sessionKeyPrefix);
-  } else if (!admitted("hook:")) {
-    return bad(GATEWAY_ERRORS.sessionKeyPrefix);
+    if (typeof body.sessionKey !== "string" || !keyAdmitted(config, body.sessionKey)) {
+      return bad(GATEWAY_ERRORS.sessionKeyPrefix);
+    }
   }
   const mode = body.sessionMode ?? "isolated";
   if (mode !== "isolated" && mode !== "persistent") return bad("sessionMode must be isolated or persistent");
@@ -165,9 +189,11 @@ function defaultCompletion(body: Record<string, unknown>): Completion {
  * The gateway's `/hooks/agent` behind `config`. `answer` is called for each request with its path,
  * query, headers, raw body and client address, and with `takeScript(recipient)`, which hands out the
  * next scripted run for a recipient (the payload's `to`, or its message when it has none). It
- * resolves to the reply and, for a request that got past validation, the call to record.
+ * resolves to the reply and, for a request that got past validation, the call to record. It throws,
+ * as the gateway refuses to start, on a hooks configuration the gateway would refuse.
  */
 export function openclawGateway(config: GatewayConfig) {
+  checkConfig(config);
   const entries = new Map<string, Entry>();
   const authFailures = new Map<string, number[]>();
 

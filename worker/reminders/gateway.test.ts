@@ -82,6 +82,21 @@ describe("reminders through the OpenClaw gateway", () => {
     expect(await list("delivered")).toEqual([confirmed!.id]);
   });
 
+  it("waits for a slow run's completion no longer than the scan's budget has left: accepted, and the run ends in time", async () => {
+    const task = await seedTask(sql);
+    const chat = uniqueChatId();
+    const [reminder] = await seedReminders(sql, task.id, "telegram", [chat], T0);
+    // An agent turn of 5 s against a 15 s confirmation wait and a 1.5 s budget.
+    await script("openclaw", chat, [{ runMs: 5000 }]);
+    const config = viaGateway({ SCAN_BUDGET_MS: "1500", OPENCLAW_CONFIRM_WAIT_MS: "15000" });
+    const { report } = await scan({ taskIds: [task.id], clock: at(1), config });
+    expect(report).toMatchObject({ sent: 1, delivered: 0, released: 0 });
+    expect(report.elapsedMs).toBeLessThan(2500);
+    expect(await rowOf(reminder!.id)).toMatchObject({ status: "sent", delivery_state: "accepted", delivered_at: null });
+    const { runs } = await gatewaySaw(chat);
+    expect(runs).toHaveLength(1);
+  });
+
   it("retries 409, 502 and 503 with the same Idempotency-Key, and delivers once admitted", async () => {
     const task = await seedTask(sql);
     const chat = uniqueChatId();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakes, received, scanConfig, script, uniqueChatId, uniquePhone } from "../../../test/reminders";
-import { GATEWAY_ERRORS } from "../../../test/setup/openclaw-gateway";
+import { GATEWAY_ERRORS, type GatewayConfig, openclawGateway } from "../../../test/setup/openclaw-gateway";
 import type { OpenClawConfig } from "../../settings/scan";
 import type { DueReminder } from "../claim";
 import { idempotencyKey, openclawChannel } from "./openclaw";
@@ -231,6 +231,23 @@ describe("the fake gateway keeps to the documented contract", () => {
     const res = await post({ message: message() }, { authorization: "", "x-openclaw-token": fakes.tokens.openclaw });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, runId: expect.any(String) });
+  });
+
+  it("refuses, as the gateway does at startup, a prefix list that leaves out the generated hook: keys", () => {
+    // "Hook session and agent policy": without hooks.defaultSessionKey, the allowlist must admit hook:.
+    const opted: GatewayConfig = {
+      token: "t",
+      path: "/hooks",
+      allowRequestSessionKey: true,
+      allowedSessionKeyPrefixes: ["openclaw-sync:"],
+      agents: ["main"],
+    };
+    expect(() => openclawGateway(opted)).toThrow(GATEWAY_ERRORS.generatedKeyPrefix);
+    expect(() => openclawGateway({ ...opted, allowedSessionKeyPrefixes: ["hook:", "openclaw-sync:"] })).not.toThrow();
+    expect(() => openclawGateway({ ...opted, defaultSessionKey: "openclaw-sync:default" })).not.toThrow();
+    expect(() => openclawGateway({ ...opted, defaultSessionKey: "other:default" })).toThrow(
+      GATEWAY_ERRORS.defaultKeyPrefix,
+    );
   });
 
   it("replays a run for the same key and dispatch, and starts another when the dispatch changes", async () => {
