@@ -45,6 +45,7 @@ function checkUrl(url: string, settings: WebhookSettings) {
   }
 }
 
+/** The key subscription secrets are sealed with. @throws UnconfiguredError without one */
 export function secretsKey(settings: WebhookSettings): string {
   if (!settings.secretsKey) {
     throw new UnconfiguredError(
@@ -175,7 +176,10 @@ export async function listDeliveries(
   return page(byCreation, rows, limit);
 }
 
-/** One attempt with the payload it sent, and the subscription's URL and sealed secret to send it again. */
+/**
+ * One attempt with the payload it sent, and the subscription's URL and sealed secret to send it again.
+ * @throws NotFoundError
+ */
 export async function findDelivery(store: Store, { id, deliveryId }: { id: string; deliveryId: string }) {
   const [row] = await store.db
     .select({
@@ -200,7 +204,10 @@ export async function findTarget(store: Store, { id }: { id: string }) {
   return row;
 }
 
-/** Logs one attempt made outside the engine (a ping, a redelivery): it never moves the cursor. */
+/**
+ * Logs one attempt made outside the engine (a ping, a redelivery): it never moves the cursor.
+ * @throws NotFoundError when the subscription was deleted while the attempt was in flight
+ */
 export async function logAttempt(
   store: Store,
   values: Omit<typeof webhookDeliveries.$inferInsert, "id" | "created_at">,
