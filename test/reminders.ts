@@ -75,7 +75,8 @@ export async function scan(options: ScanOptions & { config?: ScanConfig; channel
   const config = options.config ?? scanConfig();
   const store = testStore();
   const notices: ReminderNoticeEvent[] = [];
-  const channels = options.channels ?? createChannels(config, undefined, undefined, (waId) => windowOpen(store, waId));
+  const channels =
+    options.channels ?? createChannels(config, undefined, undefined, (waId) => windowOpen(store, { waId }));
   const report = await runScan(store, config, channels, {
     ...options,
     onNotice: (notice) => notices.push(notice),

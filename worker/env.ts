@@ -20,6 +20,8 @@ interface Secrets {
   WHATSAPP_VERIFY_TOKEN?: string;
   /** The OpenClaw gateway's `hooks.token`. */
   OPENCLAW_HOOKS_TOKEN?: string;
+  /** Seals webhook subscriptions' signing secrets at rest; without it ADMIN_TOKEN does, and without both no webhooks. */
+  WEBHOOK_SECRETS_KEY?: string;
 }
 
 /** Bindings from `wrangler types` (worker-configuration.d.ts) plus the secrets. */

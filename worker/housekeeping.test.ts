@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call } from "../test/helpers";
-import { SWEEP_MINUTE, sweepAttachments } from "./housekeeping";
+import { pruneExpired, SWEEP_MINUTE, sweepAttachments } from "./housekeeping";
 
 /** A bucket that lists `objects` and records what is deleted: R2's list and delete, nothing more. */
 function fakeBucket(objects: { key: string; uploaded: Date }[]) {
@@ -39,5 +39,21 @@ describe("the hourly sweep of attachment objects (cron)", () => {
     await sweepAttachments({ ...env, ATTACHMENTS: fake.bucket }, at);
     expect(fake.listed).toEqual(["tasks/"]);
     expect(fake.deleted).toEqual([objects[1]!.key]);
+  });
+
+  // The cron runs each job in its own waitUntil (cron.ts): a bad setting fails that job, logged, and never throws.
+  it("logs a bad database setting naming it, and never throws, like pruning", async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
+    const bad = { ...env, DB_CONNECT_TIMEOUT_S: "soon", ATTACHMENTS: fakeBucket([]).bucket };
+    try {
+      await expect(sweepAttachments(bad, new Date(Date.UTC(2026, 11, 3, 10, SWEEP_MINUTE)))).resolves.toBeUndefined();
+      await expect(pruneExpired(bad)).resolves.toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    const logged = errors.map((line) => JSON.parse(line));
+    expect(logged.map((l) => l.msg)).toEqual(["sweeping attachment objects failed", "pruning failed"]);
+    expect(JSON.stringify(logged)).toContain("DB_CONNECT_TIMEOUT_S");
   });
 });

@@ -48,13 +48,15 @@ const SWEEP_MAX_PAGES = 100;
  */
 export async function sweepAttachments(env: Env, at: Date) {
   if (at.getUTCMinutes() !== SWEEP_MINUTE || !env.ATTACHMENTS) return;
-  const work = beginUnitOfWork(env);
+  // Opened inside the try: a bad database setting is this job's logged failure, like pruning's.
+  let work: ReturnType<typeof beginUnitOfWork> | undefined;
   try {
+    work = beginUnitOfWork(env);
     const swept = await sweepOrphanObjects(work.store, { now: at, graceMs: SWEEP_GRACE_MS, maxPages: SWEEP_MAX_PAGES });
     log(undefined, "info", "swept attachment objects", swept);
   } catch (err) {
     log(undefined, "error", "sweeping attachment objects failed", errorFields(err));
   } finally {
-    await work.close();
+    await work?.close();
   }
 }

@@ -50,7 +50,7 @@ const floorOf = (part: string) => FLOORS.findIndex((floor) => floor.includes(par
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
+    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : sources(path);
     return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [path] : [];
   });
 }
@@ -101,4 +101,15 @@ it("would catch the imports that once ran the wrong way", () => {
   expect(violations(at("mcp/tools/tasks.ts"), [at("routes/tasks/index.ts")])).toHaveLength(1);
   expect(violations(at("routes/mcp/index.ts"), [at("mcp/server.ts")])).toHaveLength(1);
   expect(violations(at("mcp/tools/tasks.ts"), [at("routes/tasks/view.ts")])).toHaveLength(0);
+});
+
+it("keeps scripts/ below bench/ (the README's Layout: bench/ uses scripts/lib, never the reverse)", () => {
+  const scriptFiles = sources(join(ROOT, "scripts"));
+  const upward = scriptFiles.flatMap((file) =>
+    importsOf(file)
+      .filter((target) => relative(ROOT, target).startsWith("bench/"))
+      .map((target) => `${relative(ROOT, file)} → ${relative(ROOT, target)}`),
+  );
+  expect(scriptFiles.length).toBeGreaterThan(0);
+  expect(upward).toEqual([]);
 });

@@ -12,3 +12,9 @@ export function rowFromDriver<T extends Table>(table: T, raw: Record<string, unk
   }
   return out as T["$inferSelect"];
 }
+
+/** The columns of `table` but `hidden` (a table's `*_INTERNAL`): a select of what the API may show. */
+export function shownColumns<T extends Table, H extends Readonly<Record<string, true>>>(table: T, hidden: H) {
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) => !(key in hidden));
+  return Object.fromEntries(columns) as Omit<T["_"]["columns"], keyof H>;
+}

@@ -20,7 +20,7 @@ const HELP =
  */
 export async function runCommand(store: Store, chat: CommandChat, name: string, rest: string, now: Date) {
   if (name === "today") {
-    const agenda = await getAgenda(store, { tz: chat.timezone, reminders: false }, now);
+    const agenda = await getAgenda(store, { tz: chat.timezone, reminders: false, now });
     return agendaText(agenda, now);
   }
   if (name === "add") return quickAddReply(store, { ...chat, text: rest });

@@ -24,17 +24,14 @@ export async function quickAddReply(
   const text = input.text.replaceAll("\0", "").trim().slice(0, TITLE_MAX);
   if (!text) return "What should I add? For example: /add call the dentist tomorrow at 9";
   try {
-    const { task, reminder, understood } = await quickAdd(
-      store,
-      {
-        text,
-        timezone: input.timezone,
-        channel: input.channel,
-        recipient: input.recipient,
-        source: input.channel,
-      },
-      { allowReminder: true },
-    );
+    const { task, reminder, understood } = await quickAdd(store, {
+      text,
+      timezone: input.timezone,
+      channel: input.channel,
+      recipient: input.recipient,
+      source: input.channel,
+      allowReminder: true,
+    });
     const due = understood.due_local
       ? ` — due ${understood.due_local.replace("T", " ").slice(0, 16)}${understood.all_day ? " (all day)" : ""} ${understood.timezone}`
       : "";

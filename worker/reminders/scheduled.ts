@@ -38,7 +38,7 @@ export async function scanDueReminders(
       work.store,
       config,
       createChannels(config, room, webhookChannel(work.store, settingsOf(env).webhooks), (waId) =>
-        windowOpen(work.store, waId),
+        windowOpen(work.store, { waId }),
       ),
       {
         dueBy,

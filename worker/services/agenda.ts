@@ -23,6 +23,8 @@ export interface AgendaRequest {
   reminders: boolean;
   /** Only tasks assigned to this person (and their reminders), or "none" for unassigned ones. */
   assignee?: string;
+  /** The moment "today" is read from; now when absent. */
+  now?: Date;
 }
 
 interface Timed {
@@ -130,8 +132,8 @@ const agendaTime = (reminder: ReminderRow) =>
  * it is what the scan's partial index on scheduled reminders serves). A failed or missed reminder
  * stands at its `remind_at`, the time it was meant for.
  */
-export async function getAgenda(store: Store, request: AgendaRequest, now = new Date()): Promise<Agenda> {
-  const { tz } = request;
+export async function getAgenda(store: Store, request: AgendaRequest): Promise<Agenda> {
+  const { tz, now = new Date() } = request;
   const { from, to } = agendaWindow(request, now);
   const assigned = assignedTo(request.assignee);
   const pending = and(eq(tasks.status, "pending"), assigned);

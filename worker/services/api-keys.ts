@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import { type ApiKeyRow, type ApiScope, apiKeys } from "../db/schema";
+import { shownColumns } from "../db/rows";
+import { API_KEY_INTERNAL, type ApiKeyRow, type ApiScope, apiKeys } from "../db/schema";
 import { NotFoundError } from "./errors";
 import type { Store } from "./store";
 import { randomToken } from "./tokens";
@@ -43,9 +44,10 @@ export function describeCaller(principal: Principal) {
   };
 }
 
-export type ApiKeyView = Omit<ApiKeyRow, "hash">;
+export type ApiKeyView = Omit<ApiKeyRow, keyof typeof API_KEY_INTERNAL>;
 
-const view = ({ hash: _hash, ...rest }: ApiKeyRow): ApiKeyView => rest;
+/** What a key's rows are read as: never its hash. */
+const shown = shownColumns(apiKeys, API_KEY_INTERNAL);
 
 /** Creates a key and returns it with its secret, which is never stored and never shown again. */
 export async function createApiKey(store: Store, input: { name: string; scopes: ApiScope[] }) {
@@ -58,13 +60,12 @@ export async function createApiKey(store: Store, input: { name: string; scopes: 
       prefix: key.slice(0, 12),
       hash: await sha256Hex(key),
     })
-    .returning();
-  return { ...view(row!), key };
+    .returning(shown);
+  return { ...row!, key };
 }
 
 export async function listApiKeys(store: Store): Promise<ApiKeyView[]> {
-  const rows = await store.db.select().from(apiKeys).orderBy(desc(apiKeys.created_at), desc(apiKeys.id));
-  return rows.map(view);
+  return store.db.select(shown).from(apiKeys).orderBy(desc(apiKeys.created_at), desc(apiKeys.id));
 }
 
 /**
@@ -76,9 +77,9 @@ export async function revokeApiKey(store: Store, { id }: { id: string }): Promis
     .update(apiKeys)
     .set({ revoked_at: sql`coalesce(${apiKeys.revoked_at}, now())` })
     .where(eq(apiKeys.id, id))
-    .returning();
+    .returning(shown);
   if (!row) throw new NotFoundError("API key", id);
-  return view(row);
+  return row;
 }
 
 /** The live (unrevoked) key with this hash, if any. */

@@ -135,7 +135,7 @@ export async function createAttachment(store: Store, input: NewAttachment): Prom
     return attachment;
   } catch (err) {
     // Nothing half-stored stays behind; what this delete misses, the sweep gets.
-    await discardObjects(store, stored);
+    await discardObjects(store, { keys: stored });
     if (isMissingTask(err)) throw new NotFoundError("task", input.task_id);
     throw err;
   }
@@ -227,14 +227,14 @@ export async function deleteAttachment(store: Store, { id }: { id: string }) {
     .returning({ id: attachments.id, task_id: attachments.task_id, txid: currentTxid });
   if (!row) throw new NotFoundError("attachment", id);
   store.onCommitted(row.txid);
-  await discardObjects(store, [attachmentKey(row)]);
+  await discardObjects(store, { keys: [attachmentKey(row)] });
 }
 
 /**
  * Deletes objects whose rows are gone (an attachment's, a deleted task's). It never throws: what
  * it could not delete is an orphan the cron sweeps.
  */
-export async function discardObjects(store: Store, keys: string[]) {
+export async function discardObjects(store: Store, { keys }: { keys: string[] }) {
   if (keys.length === 0 || !store.attachments) return;
   // R2 deletes up to 1,000 keys in one call.
   for (let i = 0; i < keys.length; i += 1000) {

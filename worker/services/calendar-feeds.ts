@@ -39,7 +39,10 @@ export async function revokeCalendarFeed(store: Store, { id }: { id: string }) {
 }
 
 /** The live feed a token opens, if any; a token of the wrong shape costs no query. */
-export async function findCalendarFeed(store: Store, token: string): Promise<CalendarFeedRow | undefined> {
+export async function findCalendarFeed(
+  store: Store,
+  { token }: { token: string },
+): Promise<CalendarFeedRow | undefined> {
   if (!TOKEN_SHAPE.test(token)) return undefined;
   const [row] = await store.db
     .select()
@@ -61,7 +64,7 @@ export const FEED_PAST_DAYS = 90;
  * What a feed shows: pending tasks due from FEED_PAST_DAYS ago on, soonest first (a recurring task's
  * due is its current occurrence), with their armed reminders.
  */
-export async function feedTasks(store: Store, now = new Date()): Promise<FeedTask[]> {
+export async function feedTasks(store: Store, { now = new Date() }: { now?: Date } = {}): Promise<FeedTask[]> {
   const since = new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000);
   const rows = await store.db
     .select()

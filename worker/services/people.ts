@@ -73,7 +73,7 @@ export async function updatePerson(
     .where(and(eq(people.id, id), versionMatches(people.version, expectedVersion)))
     .returning({ ...columns, txid: currentTxid });
   const row = rows[0];
-  if (!row) throw await missingOrStale(store, people, "person", id, expectedVersion);
+  if (!row) throw await missingOrStale(store, { table: people, entity: "person", id, expectedVersion });
   const { txid, ...person } = row;
   store.onCommitted(txid);
   return person;
@@ -121,6 +121,6 @@ export async function deletePerson(
       }
       throw err;
     });
-  if (!rows[0]?.deleted) throw await missingOrStale(store, people, "person", id, expectedVersion);
+  if (!rows[0]?.deleted) throw await missingOrStale(store, { table: people, entity: "person", id, expectedVersion });
   store.onCommitted(rows[0].txid);
 }

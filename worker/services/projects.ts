@@ -92,7 +92,7 @@ export async function updateProject(
     .returning({ ...columns, txid: currentTxid })
     .catch((err) => orNameTaken(err, changes.name));
   const row = rows[0];
-  if (!row) throw await missingOrStale(store, projects, "project", id, expectedVersion);
+  if (!row) throw await missingOrStale(store, { table: projects, entity: "project", id, expectedVersion });
   const { txid, ...project } = row;
   store.onCommitted(txid);
   return project;
@@ -138,6 +138,6 @@ export async function deleteProject(
       }
       throw err;
     });
-  if (!rows[0]?.deleted) throw await missingOrStale(store, projects, "project", id, expectedVersion);
+  if (!rows[0]?.deleted) throw await missingOrStale(store, { table: projects, entity: "project", id, expectedVersion });
   store.onCommitted(rows[0].txid);
 }

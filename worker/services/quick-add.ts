@@ -71,7 +71,7 @@ function scheduleOf(due: QuickParse["due"], timezone: string, allDayReminderHour
  * before anything is written); InvalidInputError naming `text` when it asks for a reminder but
  * names no time, or names a time outside the product's range.
  */
-export async function quickAdd(store: Store, input: QuickAddInput, options: QuickAddOptions): Promise<QuickAdded> {
+export async function quickAdd(store: Store, input: QuickAddInput & QuickAddOptions): Promise<QuickAdded> {
   // REST and MCP send a checked zone; a chat command may pass whatever its user set.
   const timezone = normalizeTimeZone(input.timezone ?? "UTC");
   if (!timezone) {
@@ -79,8 +79,8 @@ export async function quickAdd(store: Store, input: QuickAddInput, options: Quic
       { path: "timezone", location: "body", message: "not an IANA time zone name this server knows" },
     ]);
   }
-  const { title, due, reminder } = await parseQuickText(input.text, { now: options.now ?? new Date(), timezone });
-  if (reminder && !options.allowReminder) {
+  const { title, due, reminder } = await parseQuickText(input.text, { now: input.now ?? new Date(), timezone });
+  if (reminder && !input.allowReminder) {
     throw new ForbiddenError(
       `This API key lacks the scope 'reminders:write', which the reminder the text asks for ('${reminder.text}') needs; nothing was created.`,
     );
@@ -95,7 +95,7 @@ export async function quickAdd(store: Store, input: QuickAddInput, options: Quic
       `'${reminder.text}' does not say how long before, within a year; say it as e.g. 'remind me 30 minutes before' or 'remind me 2 days before'`,
     );
   }
-  const schedule = scheduleOf(due, timezone, options.allDayReminderHour ?? store.time.allDayReminderHour);
+  const schedule = scheduleOf(due, timezone, input.allDayReminderHour ?? store.time.allDayReminderHour);
   const offset = reminder?.offset_minutes ?? null;
   const at = sql`task.reminder_anchor + make_interval(mins => ${offset}::int)`;
   // Both inserts in one statement: one round trip, one transaction, and the change log records the

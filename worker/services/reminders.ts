@@ -188,7 +188,7 @@ export async function updateReminder(
     )
     .returning({ ...withZone, txid: currentTxid });
   if (!row) {
-    const failure = await missingOrStale(store, reminders, "reminder", id, expectedVersion);
+    const failure = await missingOrStale(store, { table: reminders, entity: "reminder", id, expectedVersion });
     if (offset_minutes !== undefined && failure instanceof NotFoundError) {
       const [exists] = await store.db.select({ id: reminders.id }).from(reminders).where(eq(reminders.id, id));
       if (exists) throw taskWithoutDue();
@@ -238,6 +238,6 @@ export async function deleteReminder(store: Store, { id, expectedVersion }: { id
     .delete(reminders)
     .where(and(eq(reminders.id, id), versionMatches(reminders.version, expectedVersion)))
     .returning({ txid: currentTxid });
-  if (!row) throw await missingOrStale(store, reminders, "reminder", id, expectedVersion);
+  if (!row) throw await missingOrStale(store, { table: reminders, entity: "reminder", id, expectedVersion });
   store.onCommitted(row.txid);
 }

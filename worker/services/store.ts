@@ -30,10 +30,17 @@ export const versionMatches = (column: unknown, expected: number | undefined) =>
 /** Only on a mutation's failure path: tells "no such row" from "your version is stale". */
 export async function missingOrStale(
   store: Store,
-  table: typeof tasks | typeof reminders | typeof projects | typeof people,
-  entity: string,
-  id: string,
-  expectedVersion: number | undefined,
+  {
+    table,
+    entity,
+    id,
+    expectedVersion,
+  }: {
+    table: typeof tasks | typeof reminders | typeof projects | typeof people;
+    entity: string;
+    id: string;
+    expectedVersion: number | undefined;
+  },
 ) {
   if (expectedVersion === undefined) return new NotFoundError(entity, id);
   const [current] = await store.db.select({ version: table.version }).from(table).where(eq(table.id, id));

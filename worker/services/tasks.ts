@@ -120,10 +120,9 @@ export async function deleteTask(store: Store, { id, expectedVersion }: { id: st
         string[]
       >`(select coalesce(array_agg(${attachments.id}::text), '{}') from ${attachments} where ${attachments.task_id} = ${id}::uuid)`,
     });
-  if (!row) throw await missingOrStale(store, tasks, "task", id, expectedVersion);
+  if (!row) throw await missingOrStale(store, { table: tasks, entity: "task", id, expectedVersion });
   store.onCommitted(row.txid);
-  await discardObjects(
-    store,
-    row.attachment_ids.map((attachment) => attachmentKey({ task_id: id, id: attachment })),
-  );
+  await discardObjects(store, {
+    keys: row.attachment_ids.map((attachment) => attachmentKey({ task_id: id, id: attachment })),
+  });
 }

@@ -177,7 +177,7 @@ export async function updateTask(
     }
     const current = result.task;
     if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw await missingOrStale(store, tasks, "task", id, expectedVersion);
+      throw await missingOrStale(store, { table: tasks, entity: "task", id, expectedVersion });
     }
     const next = planFromCurrent(id, current, changes, settings);
     if (!next) return current;

@@ -6,7 +6,7 @@ import type { Store } from "./store";
 export const WINDOW_MS = 24 * 3_600_000;
 
 /** Notes that `waId` wrote to us at `at` (an inbound message), keeping the latest. */
-export async function recordInbound(store: Store, waId: string, at: Date) {
+export async function recordInbound(store: Store, { waId, at }: { waId: string; at: Date }) {
   await store.db
     .insert(whatsappContacts)
     .values({ wa_id: waId, last_inbound_at: at })
@@ -17,7 +17,10 @@ export async function recordInbound(store: Store, waId: string, at: Date) {
 }
 
 /** Whether a free-form or interactive message to `waId` may go out at `now`. */
-export async function windowOpen(store: Store, waId: string, now = new Date()): Promise<boolean> {
+export async function windowOpen(
+  store: Store,
+  { waId, now = new Date() }: { waId: string; now?: Date },
+): Promise<boolean> {
   const [row] = await store.db
     .select({ wa_id: whatsappContacts.wa_id })
     .from(whatsappContacts)
@@ -28,7 +31,7 @@ export async function windowOpen(store: Store, waId: string, now = new Date()): 
 }
 
 /** Meta said the window was closed at `at` (error 131047): forget inbound messages from before then. */
-export async function closeWindow(store: Store, waId: string, at: Date) {
+export async function closeWindow(store: Store, { waId, at }: { waId: string; at: Date }) {
   await store.db
     .delete(whatsappContacts)
     .where(and(eq(whatsappContacts.wa_id, waId), lte(whatsappContacts.last_inbound_at, at)));

@@ -1,5 +1,14 @@
-import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
-import { changeCursor, type WebhookDeliveryRow, webhookDeliveries, webhookSubscriptions } from "../db/schema";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { shownColumns } from "../db/rows";
+import {
+  changeCursor,
+  DELIVERY_INTERNAL,
+  WEBHOOK_INTERNAL,
+  type WebhookDeliveryRow,
+  type WebhookSubscriptionRow,
+  webhookDeliveries,
+  webhookSubscriptions,
+} from "../db/schema";
 import { InvalidInputError, NotFoundError, UnconfiguredError } from "../services/errors";
 import { after, type Keyset, newestFirst, page } from "../services/pagination";
 import type { Store } from "../services/store";
@@ -9,11 +18,8 @@ import { newSecret, seal } from "./secret-box";
 import { webhookUrlProblem } from "./url-policy";
 
 /** A subscription as the API shows it: everything but its sealed secret and the engine's lease. */
-export type WebhookView = Omit<
-  typeof webhookSubscriptions.$inferSelect,
-  "secret_sealed" | "lease_until" | "lease_token"
->;
-export type DeliveryView = Omit<WebhookDeliveryRow, "payload">;
+export type WebhookView = Omit<WebhookSubscriptionRow, keyof typeof WEBHOOK_INTERNAL>;
+export type DeliveryView = Omit<WebhookDeliveryRow, keyof typeof DELIVERY_INTERNAL>;
 
 export interface NewWebhook {
   url: string;
@@ -23,8 +29,8 @@ export interface NewWebhook {
 }
 export type WebhookChanges = Partial<NewWebhook>;
 
-const { secret_sealed: _s, lease_until: _l, lease_token: _t, ...viewColumns } = getTableColumns(webhookSubscriptions);
-const { payload: _p, ...deliveryColumns } = getTableColumns(webhookDeliveries);
+const viewColumns = shownColumns(webhookSubscriptions, WEBHOOK_INTERNAL);
+const deliveryColumns = shownColumns(webhookDeliveries, DELIVERY_INTERNAL);
 
 const byCreation: Keyset<DeliveryView> = {
   time: webhookDeliveries.created_at,
@@ -39,6 +45,7 @@ function checkUrl(url: string, settings: WebhookSettings) {
   }
 }
 
+/** The key subscription secrets are sealed with. @throws UnconfiguredError without one */
 export function secretsKey(settings: WebhookSettings): string {
   if (!settings.secretsKey) {
     throw new UnconfiguredError(
@@ -169,7 +176,10 @@ export async function listDeliveries(
   return page(byCreation, rows, limit);
 }
 
-/** One attempt with the payload it sent, and the subscription's URL and sealed secret to send it again. */
+/**
+ * One attempt with the payload it sent, and the subscription's URL and sealed secret to send it again.
+ * @throws NotFoundError
+ */
 export async function findDelivery(store: Store, { id, deliveryId }: { id: string; deliveryId: string }) {
   const [row] = await store.db
     .select({
@@ -194,7 +204,10 @@ export async function findTarget(store: Store, { id }: { id: string }) {
   return row;
 }
 
-/** Logs one attempt made outside the engine (a ping, a redelivery): it never moves the cursor. */
+/**
+ * Logs one attempt made outside the engine (a ping, a redelivery): it never moves the cursor.
+ * @throws NotFoundError when the subscription was deleted while the attempt was in flight
+ */
 export async function logAttempt(
   store: Store,
   values: Omit<typeof webhookDeliveries.$inferInsert, "id" | "created_at">,

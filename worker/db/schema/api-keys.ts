@@ -33,3 +33,6 @@ export const apiKeys = pgTable(
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/** The key's hash: never shown. */
+export const API_KEY_INTERNAL = { hash: true } as const;

@@ -64,7 +64,7 @@ export async function applyStatus(store: Store, config: ScanConfig, status: Stat
     const fail = (why: string) =>
       sql`status = 'failed', delivery_state = null, sent_at = null, last_error = ${why ? `${text}; ${why}` : text}`;
     if (code === OUTSIDE_WINDOW) {
-      if (typeof status.recipient_id === "string") await closeWindow(store, status.recipient_id, at);
+      if (typeof status.recipient_id === "string") await closeWindow(store, { waId: status.recipient_id, at });
       set = config.whatsapp?.template
         ? retry(0, "outside the 24-hour window: retrying with the template")
         : fail("set WHATSAPP_TEMPLATE_NAME to an approved template to reach people outside the window");

@@ -64,7 +64,7 @@ async function onMessage(
   if (typeof message.id !== "string" || typeof message.from !== "string" || !WA_ID.test(message.from)) return [];
   const from = message.from;
   const result = await once(store, "whatsapp", message.id, async () => {
-    await recordInbound(store, from, instantOf(message.timestamp, now));
+    await recordInbound(store, { waId: from, at: instantOf(message.timestamp, now) });
     if (message.type === "text") return onText(store, config, from, message, now);
     const reply = message.type === "interactive" ? message.interactive?.button_reply : undefined;
     if (!reply) return [];

@@ -52,7 +52,7 @@ export const taskTools = [
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run: async ({ store, principal }, args) =>
-      toQuickAdded(await quickAdd(store, args, { allowReminder: hasScope(principal, "reminders:write") })),
+      toQuickAdded(await quickAdd(store, { ...args, allowReminder: hasScope(principal, "reminders:write") })),
   }),
   defineTool({
     name: "list_tasks",

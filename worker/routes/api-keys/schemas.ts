@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { API_SCOPES, apiKeys } from "../../db/schema";
+import { API_KEY_INTERNAL, API_SCOPES, apiKeys } from "../../db/schema";
 import { createSelectSchema, text, timestampOutput } from "../../http/fields";
 
 export const ApiKey = createSelectSchema(apiKeys, {
@@ -7,7 +7,7 @@ export const ApiKey = createSelectSchema(apiKeys, {
   last_used_at: timestampOutput().nullable(),
   revoked_at: timestampOutput().nullable(),
 })
-  .omit({ hash: true })
+  .omit(API_KEY_INTERNAL)
   .openapi("ApiKey");
 
 export const CreatedApiKey = ApiKey.extend({

@@ -37,7 +37,7 @@ export const calendarFeedFile = new OpenAPIHono<HonoEnv>().openapi(
   }),
   async (c) => {
     const { file } = c.req.valid("param");
-    const feed = file.endsWith(".ics") ? await findCalendarFeed(c.var.store, file.slice(0, -4)) : undefined;
+    const feed = file.endsWith(".ics") ? await findCalendarFeed(c.var.store, { token: file.slice(0, -4) }) : undefined;
     if (!feed) return problemResponse(c, problem(404, "not-found", notFound));
     const [{ renderCalendar }, items] = await Promise.all([import("./ics"), feedTasks(c.var.store)]);
     const body = renderCalendar(feed.name, items, c.var.store.time.allDayReminderHour);

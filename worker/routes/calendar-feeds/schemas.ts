@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { calendarFeeds } from "../../db/schema";
+import { CALENDAR_FEED_INTERNAL, calendarFeeds } from "../../db/schema";
 import { createSelectSchema, text, timestampOutput } from "../../http/fields";
 
 export const CalendarFeed = createSelectSchema(calendarFeeds, {
@@ -9,7 +9,7 @@ export const CalendarFeed = createSelectSchema(calendarFeeds, {
   created_at: timestampOutput(),
   revoked_at: timestampOutput().nullable(),
 })
-  .omit({ hash: true })
+  .omit(CALENDAR_FEED_INTERNAL)
   .openapi("CalendarFeed");
 
 const shownOnce = (what: string) =>

@@ -62,7 +62,8 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>()
     }),
     async (c) => {
       const added = toQuickAdded(
-        await quickAdd(c.var.store, c.req.valid("json"), {
+        await quickAdd(c.var.store, {
+          ...c.req.valid("json"),
           allowReminder: hasScope(c.var.principal, "reminders:write"),
         }),
       );

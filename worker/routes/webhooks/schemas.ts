@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { webhookDeliveries, webhookSubscriptions } from "../../db/schema";
+import { DELIVERY_INTERNAL, WEBHOOK_INTERNAL, webhookDeliveries, webhookSubscriptions } from "../../db/schema";
 import { createSelectSchema, cursor, limit, page, text, timestampOutput } from "../../http/fields";
 import { WEBHOOK_EVENTS } from "../../webhooks/events";
 
@@ -32,7 +32,7 @@ export const Webhook = createSelectSchema(webhookSubscriptions, {
     .nullable()
     .openapi({ description: "Why the engine disabled it (a 410, or too many failures); null otherwise." }),
 })
-  .omit({ secret_sealed: true, lease_until: true, lease_token: true })
+  .omit(WEBHOOK_INTERNAL)
   .openapi("Webhook");
 
 const secretDoc = {
@@ -76,7 +76,7 @@ export const WebhookDelivery = createSelectSchema(webhookDeliveries, {
   response_status: z.number().int().nullable(),
   duration_ms: z.number().int(),
 })
-  .omit({ payload: true })
+  .omit(DELIVERY_INTERNAL)
   .openapi("WebhookDelivery");
 
 export const DeliveryPage = page(WebhookDelivery).openapi("WebhookDeliveryPage");
