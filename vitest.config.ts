@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig } from "vitest/config";
 import { FAKE_TOKENS, FAKE_WHATSAPP_PHONE_NUMBER_ID } from "./test/setup/fakes.ts";
+import { staticImports } from "./test/setup/static-imports.ts";
 
 /** Test-only secrets; tests read them back from the environment to sign and compare. */
 const TEST_BINDINGS = {
@@ -32,6 +33,7 @@ function workersProject(options: {
 }) {
   return {
     plugins: [
+      staticImports(),
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {

@@ -6,6 +6,7 @@ import type { Env, HonoEnv } from "./env";
 import { describeAppMiddleware, registerSharedComponents } from "./http/openapi";
 import { versionedBase } from "./http/versioning";
 import { assertWritesNeedWriteScopes } from "./http/write-scopes";
+import { lazy } from "./lazy";
 import { withMiddleware } from "./middleware/stack";
 
 /**
@@ -54,17 +55,15 @@ function mount(api: OpenAPIHono<HonoEnv>, mounts: readonly Mount[]) {
 }
 
 /** A part's app, or the bare stack (its 404, and CORS preflights) for a path no part serves. */
-const served = new Map<string, Promise<OpenAPIHono<HonoEnv>>>();
+const served = new Map<string, () => Promise<OpenAPIHono<HonoEnv>>>();
 function partApp(segment: string) {
   let app = served.get(segment);
   if (!app) {
     const part = Object.hasOwn(PARTS, segment) ? PARTS[segment as Part] : undefined;
-    app = (part ? part() : Promise.resolve([])).then((mounts) => mount(withMiddleware(), mounts));
-    // A failed load is tried again by the next request, not remembered.
-    app.catch(() => served.delete(segment));
+    app = lazy(async () => mount(withMiddleware(), part ? await part() : []));
     served.set(segment, app);
   }
-  return app;
+  return app();
 }
 
 /** Serves an API request (the path without its /v1) by the part its first segment names. */
@@ -73,48 +72,45 @@ export async function serveApi(request: Request, env: Env, ctx: ExecutionContext
   return (await partApp(segment)).fetch(request, env, ctx);
 }
 
-let whole: Promise<OpenAPIHono<HonoEnv>> | undefined;
 /** Every part in one app: what the OpenAPI document describes, checked for its scopes once built. */
-export function wholeApi(): Promise<OpenAPIHono<HonoEnv>> {
-  whole ??= Promise.all(Object.values(PARTS).map((part) => part())).then((parts) => {
-    const api = mount(withMiddleware(), parts.flat());
-    assertWritesNeedWriteScopes(api.openAPIRegistry.definitions, {
-      "POST /realtime/token": "mints a short-lived room token for what the key may already read",
-      "POST /mcp": "each tool call checks the scope of its REST route",
-      "DELETE /mcp": "ends the caller's own MCP session",
-      "POST /calendar-feeds": "a feed shows only what the key may already read (tasks:read)",
-      "DELETE /calendar-feeds/{id}": "revokes a feed, which showed only what the key may already read",
-    });
-    api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
-      type: "http",
-      scheme: "bearer",
-      description: "An API key (`ocs_…`) or the operator's ADMIN_TOKEN. Each operation lists the scope it needs.",
-    });
-    registerSharedComponents(api.openAPIRegistry);
-    api.openAPIRegistry.registerPath({
-      method: "get",
-      path: "/openapi.json",
-      operationId: "getOpenApiDocument",
-      tags: ["service"],
-      summary: "This document (no auth)",
-      description: "The OpenAPI 3.1 description of the API, generated from the zod schemas that validate its requests.",
-      security: [],
-      responses: { 200: { description: "The OpenAPI document.", content: { "application/json": { schema: {} } } } },
-    });
-    api.openAPIRegistry.registerPath({
-      method: "get",
-      path: "/docs",
-      operationId: "getApiDocs",
-      tags: ["service"],
-      summary: "Interactive API docs (no auth)",
-      description: "Swagger UI over /openapi.json.",
-      security: [],
-      responses: { 200: { description: "An HTML page.", content: { "text/html": { schema: { type: "string" } } } } },
-    });
-    return api;
+export const wholeApi = lazy(async () => {
+  const parts = await Promise.all(Object.values(PARTS).map((part) => part()));
+  const api = mount(withMiddleware(), parts.flat());
+  assertWritesNeedWriteScopes(api.openAPIRegistry.definitions, {
+    "POST /realtime/token": "mints a short-lived room token for what the key may already read",
+    "POST /mcp": "each tool call checks the scope of its REST route",
+    "DELETE /mcp": "ends the caller's own MCP session",
+    "POST /calendar-feeds": "a feed shows only what the key may already read (tasks:read)",
+    "DELETE /calendar-feeds/{id}": "revokes a feed, which showed only what the key may already read",
   });
-  return whole;
-}
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (`ocs_…`) or the operator's ADMIN_TOKEN. Each operation lists the scope it needs.",
+  });
+  registerSharedComponents(api.openAPIRegistry);
+  api.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/openapi.json",
+    operationId: "getOpenApiDocument",
+    tags: ["service"],
+    summary: "This document (no auth)",
+    description: "The OpenAPI 3.1 description of the API, generated from the zod schemas that validate its requests.",
+    security: [],
+    responses: { 200: { description: "The OpenAPI document.", content: { "application/json": { schema: {} } } } },
+  });
+  api.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/docs",
+    operationId: "getApiDocs",
+    tags: ["service"],
+    summary: "Interactive API docs (no auth)",
+    description: "Swagger UI over /openapi.json.",
+    security: [],
+    responses: { 200: { description: "An HTML page.", content: { "text/html": { schema: { type: "string" } } } } },
+  });
+  return api;
+});
 
 const TAGS = [
   {

@@ -1,13 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { lazy } from "../lazy";
 
 /**
  * What the clock runs, loaded on its first call rather than when the isolate starts (issue #21):
  * every isolate of the Worker evaluates this class's module, few of them ever run the clock.
  */
-let loaded: ReturnType<typeof load> | undefined;
-const parts = () => (loaded ??= load());
-const load = () =>
+const parts = lazy(() =>
   Promise.all([
     import("../http/log"),
     import("../settings"),
@@ -22,7 +21,8 @@ const load = () =>
     ...work,
     ...nextDue,
     ...scheduled,
-  }));
+  })),
+);
 
 /**
  * The reminder clock: one Durable Object holding one alarm at the earliest time any armed reminder

@@ -1,4 +1,5 @@
 import type { Chrono, Parser } from "chrono-node/en";
+import { lazy } from "../lazy";
 import { fromLocal, localDate, toLocal } from "../time/zone";
 
 /** A due as quick add read it: `local` is its wall time in the zone (a date alone when all-day). */
@@ -57,15 +58,12 @@ const dayOfMonth: Parser = {
 
 // The parser is pure data, built once per isolate on first use: chrono (English only) loads only
 // when quick add is called, so no other request pays for it.
-let english: Promise<Chrono> | undefined;
-function chrono(): Promise<Chrono> {
-  english ??= import("chrono-node/en").then(({ casual }) => {
-    const parser = casual.clone();
-    parser.parsers.push(dayOfMonth);
-    return parser;
-  });
-  return english;
-}
+const chrono: () => Promise<Chrono> = lazy(async () => {
+  const { casual } = await import("chrono-node/en");
+  const parser = casual.clone();
+  parser.parsers.push(dayOfMonth);
+  return parser;
+});
 
 /** ISO 8601 local date-time without an offset, from floating milliseconds. */
 const isoLocal = (local: number) => new Date(local).toISOString().slice(0, 19);
