@@ -42,7 +42,7 @@ export async function deliverAndAnnounce(
   }
   if (env.MAIN && report.disabledNow.length > 0) {
     try {
-      const target = await workspaceRoom({ MAIN: env.MAIN });
+      const target = workspaceRoom({ MAIN: env.MAIN });
       await Promise.all(
         report.disabledNow.map((d) =>
           target.notify({

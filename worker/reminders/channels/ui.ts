@@ -19,7 +19,7 @@ export interface ReminderRoom {
 export function roomFromEnv(env: Partial<Pick<Env, "MAIN">>): (() => Promise<ReminderRoom>) | undefined {
   const { MAIN } = env;
   if (!MAIN) return undefined;
-  return () => workspaceRoom({ MAIN });
+  return async () => workspaceRoom({ MAIN });
 }
 
 /**
