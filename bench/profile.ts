@@ -3,8 +3,10 @@
  * getTask): a CPU profile of the Worker while autocannon loads one endpoint, through wrangler's
  * DevTools endpoint. Prints where the isolate's time goes, by package and by function: the tool
  * for finding the gap between an endpoint and the constant-JSON Worker in scenario 1.
+ * BENCH_PROFILE_OUT=<file>.cpuprofile also writes the profile, for Chrome DevTools' Performance panel.
  */
 
+import { writeFileSync } from "node:fs";
 import { devtools } from "../scripts/lib/devtools.ts";
 import { ENDPOINTS, SEEDED } from "./lib/endpoints.ts";
 import { load } from "./lib/http-load.ts";
@@ -51,6 +53,7 @@ try {
   const result = await load(app.url, endpoint, { connections: 16, seconds: 5, headers });
   const { profile } = (await inspector.send("Profiler.stop")) as { profile: Profile };
   inspector.close();
+  if (process.env.BENCH_PROFILE_OUT) writeFileSync(process.env.BENCH_PROFILE_OUT, JSON.stringify(profile));
 
   const totalMs = (profile.endTime - profile.startTime) / 1000;
   const perSample = totalMs / profile.samples.length;
