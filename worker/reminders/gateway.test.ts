@@ -214,15 +214,24 @@ describe("reminders through the OpenClaw gateway", () => {
     expect(firing.runs).toHaveLength(1);
     expect(firing.keys).toHaveLength(1);
 
-    // Snoozed, it fires again; that firing's first attempt is 400 s late, and says so.
+    // Each later firing decides afresh, at its own first attempt. Snoozed (to 10 minutes from now, by
+    // the wall clock) and tried 10 s after that: on time, though the first firing's stamp is years away.
     const snoozed = await call("POST", `/reminders/${reminder!.id}/snooze`, { minutes: 10 });
     expect(snoozed.status).toBe(200);
-    const until: string = snoozed.body.remind_at;
-    const again = () => new Date(Date.parse(until) + 400_000);
-    expect((await scan({ taskIds: [task.id], clock: again, config })).report.delivered).toBe(1);
-    const next = (await gatewaySaw(chat)).calls.slice(3);
-    expect(next[0]!.body.message).toContain(`Late: it was set for ${until.slice(0, 10)} ${until.slice(11, 16)} UTC`);
-    expect(next[0]!.gateway!.idempotencyKey).not.toBe(firing.keys[0]);
+    const soon = () => new Date(Date.parse(snoozed.body.remind_at) + 10_000);
+    expect((await scan({ taskIds: [task.id], clock: soon, config })).report.delivered).toBe(1);
+    // Moved to 12:00 on T0's day and first tried 400 s after: late, and it says so.
+    const moved = await call("PATCH", `/reminders/${reminder!.id}`, { remind_at: "2030-05-01T12:00:00Z" });
+    expect(moved.status).toBe(200);
+    expect((await scan({ taskIds: [task.id], clock: at(3 * 3600 + 400), config })).report.delivered).toBe(1);
+    const [afterSnooze, afterMove] = (await gatewaySaw(chat)).calls
+      .slice(3)
+      .filter((c) => !c.gateway!.waitForCompletion);
+    expect(afterSnooze!.body.message).not.toContain("Late");
+    expect(afterMove!.body.message).toContain("Late: it was set for 2030-05-01 12:00 UTC");
+    expect(
+      new Set([firing.keys[0], afterSnooze!.gateway!.idempotencyKey, afterMove!.gateway!.idempotencyKey]).size,
+    ).toBe(3);
   });
 
   it("sends a sessionKey when OPENCLAW_SESSION_KEY_PREFIX opts in, to a gateway that allows it", async () => {
