@@ -44,7 +44,10 @@ export interface ReminderDueEvent extends RoomEvent {
   type: "reminder.due";
   reminder: Record<string, unknown>;
   task: Record<string, unknown> | null;
-  /** Set when it goes out more than REMINDER_LATE_AFTER_S after its time. */
+  /**
+   * Set when its firing was first attempted more than REMINDER_LATE_AFTER_S after its time: how late
+   * it was then, the same on every retry.
+   */
   late_by_seconds?: number;
 }
 

@@ -19,8 +19,9 @@ import type { IncomingHttpHeaders } from "node:http";
  *   for the run to end and adds `completion` (`status`, `replyDisposition`, delivery facts).
  * - Replay by `Idempotency-Key`, else `X-OpenClaw-Idempotency-Key`, else the payload's
  *   `idempotencyKey` (trimmed, nonempty, at most 256 characters), for the same token, path and
- *   dispatch fields; `waitForCompletion` may change between retries. Failed admissions are not
- *   kept; a completed run's entry expires 5 minutes after it completed.
+ *   dispatch fields ("changing the message or routing can create a new run"); `waitForCompletion`
+ *   may change between retries. A pending admission is kept from the start; failed admissions are
+ *   not kept; a completed run's entry expires 5 minutes after it completed.
  */
 
 /** The gateway settings under `hooks.*` that change what the fake accepts. */
@@ -51,6 +52,11 @@ export interface ScriptedRun {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * How long admission takes (under the gateway's 15 s): the run is pending, and kept for its key,
+   * from the moment the request arrives, so a caller that gave up waiting and retries joins it.
+   */
+  admitMs?: number;
   /** How long the admitted run takes before it completes. */
   runMs?: number;
   completion?: Completion;
@@ -114,6 +120,7 @@ interface Entry {
   token: string;
   dispatch: string;
   runId: string;
+  admitted: Promise<void>;
   completion: Promise<Completion>;
   completedAt?: number;
 }
@@ -278,15 +285,21 @@ export function openclawGateway(config: GatewayConfig) {
           return { reply, call: { replay: false, idempotencyKey: key, waitForCompletion }, recipient, body };
         }
         const runId = crypto.randomUUID();
-        const completion = new Promise<Completion>((resolve) =>
-          setTimeout(() => resolve(script?.completion ?? defaultCompletion(body)), script?.runMs ?? 0),
+        const admitted = new Promise<void>((resolve) => setTimeout(resolve, script?.admitMs ?? 0));
+        const completion = admitted.then(
+          () =>
+            new Promise<Completion>((resolve) =>
+              setTimeout(() => resolve(script?.completion ?? defaultCompletion(body)), script?.runMs ?? 0),
+            ),
         );
-        entry = { token, dispatch, runId, completion };
+        entry = { token, dispatch, runId, admitted, completion };
         void completion.then(() => {
           entry.completedAt = Date.now();
         });
         if (key) entries.set(key, entry);
       }
+      // "Pending admissions … are retained": a replay of one waits for it like the first request.
+      await entry.admitted;
       const call: GatewayCall = { runId: entry.runId, replay, idempotencyKey: key, waitForCompletion };
       const reply: GatewayReply = waitForCompletion
         ? { status: 200, body: { ok: true, runId: entry.runId, completion: await entry.completion } }

@@ -7,7 +7,7 @@ import { formatDuration, type Lateness } from "./message";
 /** A claimed reminder with the task it is about, which the message is made from. */
 export interface DueReminder extends ReminderRow {
   task: TaskRow;
-  /** Set by the scan when the reminder goes out more than REMINDER_LATE_AFTER_S after its time. */
+  /** Set by the scan when the firing's first attempt came more than REMINDER_LATE_AFTER_S after its time. */
   late?: Lateness;
 }
 
@@ -45,7 +45,8 @@ export interface ClaimOptions {
  * each one:
  * - its task is no longer pending: `skipped`, with the task's status as the reason (a change);
  * - its time is more than `missedAfterSeconds` ago: `missed`, never sent (a change);
- * - otherwise: leased to this scan (bookkeeping, no change).
+ * - otherwise: leased to this scan (bookkeeping, no change), and stamped with the firing's first
+ *   attempt unless an earlier attempt of this firing already was: its lateness is decided once.
  * Each row comes back with its task and the handle of the task's assignee for its channel, which
  * stands in for a missing recipient (a join in the same statement: no extra round trip).
  * The task's status is read as committed when the statement starts; the scan looks again just before
@@ -88,7 +89,9 @@ export function claimStatement(options: ClaimOptions, token: string): SQL {
                      else ${reminders.last_error} end,
         version = ${reminders.version} + case when s.deliver then 0 else 1 end,
         lease_until = case when s.deliver then ${now} + make_interval(secs => ${options.leaseSeconds}) end,
-        lease_token = case when s.deliver then ${token}::uuid end
+        lease_token = case when s.deliver then ${token}::uuid end,
+        first_attempt_at = case when s.deliver then coalesce(${reminders.first_attempt_at}, ${now})
+                           else ${reminders.first_attempt_at} end
       from settled s
       where ${reminders.id} = s.id
       returning ${reminders}.*, s.deliver

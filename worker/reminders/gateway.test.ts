@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, database } from "../../test/helpers";
 import {
   expireReplay,
@@ -189,6 +189,49 @@ describe("reminders through the OpenClaw gateway", () => {
     expect(admissions[0]).toBe(admissions[1]);
     expect(admissions[2]).not.toBe(admissions[0]);
     expect(runs).toHaveLength(2);
+  });
+
+  it("repeats a firing's message byte for byte on a retry past REMINDER_LATE_AFTER_S, so the gateway replays its one run; the next firing decides afresh", async () => {
+    const task = await seedTask(sql);
+    const chat = uniqueChatId();
+    const [reminder] = await seedReminders(sql, task.id, "telegram", [chat], T0);
+    // The first attempt, 299 s after its time (REMINDER_LATE_AFTER_S = 300), stops waiting for an
+    // admission the gateway then completes: our timeout is shorter than the gateway's 15 s.
+    await script("openclaw", chat, [{ admitMs: 1000 }]);
+    const config = viaGateway({ PROVIDER_TIMEOUT_MS: "200" });
+    expect((await scan({ taskIds: [task.id], clock: at(299), config })).report.retrying).toBe(1);
+    await vi.waitFor(async () => expect((await gatewaySaw(chat)).runs).toHaveLength(1), { timeout: 10_000 });
+    const retryAt = (await rowOf(reminder!.id)).next_attempt_at;
+    expect(retryAt.getTime()).toBeGreaterThan(at(300)().getTime());
+
+    expect((await scan({ taskIds: [task.id], clock: () => retryAt, config })).report.delivered).toBe(1);
+    const firing = await gatewaySaw(chat);
+    // "The same key replays only for the same token, path, and resolved dispatch fields; changing
+    // the message or routing can create a new run" (config-hooks.md, "Hook retries and fan-out").
+    expect(firing.calls).toHaveLength(3);
+    expect(new Set(firing.calls.map((c) => c.body.message)).size).toBe(1);
+    expect(firing.calls[0]!.body.message).not.toContain("Late");
+    expect(firing.runs).toHaveLength(1);
+    expect(firing.keys).toHaveLength(1);
+
+    // Each later firing decides afresh, at its own first attempt. Snoozed (to 10 minutes from now, by
+    // the wall clock) and tried 10 s after that: on time, though the first firing's stamp is years away.
+    const snoozed = await call("POST", `/reminders/${reminder!.id}/snooze`, { minutes: 10 });
+    expect(snoozed.status).toBe(200);
+    const soon = () => new Date(Date.parse(snoozed.body.remind_at) + 10_000);
+    expect((await scan({ taskIds: [task.id], clock: soon, config })).report.delivered).toBe(1);
+    // Moved to 12:00 on T0's day and first tried 400 s after: late, and it says so.
+    const moved = await call("PATCH", `/reminders/${reminder!.id}`, { remind_at: "2030-05-01T12:00:00Z" });
+    expect(moved.status).toBe(200);
+    expect((await scan({ taskIds: [task.id], clock: at(3 * 3600 + 400), config })).report.delivered).toBe(1);
+    const [afterSnooze, afterMove] = (await gatewaySaw(chat)).calls
+      .slice(3)
+      .filter((c) => !c.gateway!.waitForCompletion);
+    expect(afterSnooze!.body.message).not.toContain("Late");
+    expect(afterMove!.body.message).toContain("Late: it was set for 2030-05-01 12:00 UTC");
+    expect(
+      new Set([firing.keys[0], afterSnooze!.gateway!.idempotencyKey, afterMove!.gateway!.idempotencyKey]).size,
+    ).toBe(3);
   });
 
   it("sends a sessionKey when OPENCLAW_SESSION_KEY_PREFIX opts in, to a gateway that allows it", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { database } from "../../test/helpers";
+import { call, database } from "../../test/helpers";
 import { received, scan, scanConfig, script, seedReminders, seedTask, uniqueChatId } from "../../test/reminders";
 
 const sql = database();
@@ -29,6 +29,46 @@ describe("a late reminder", () => {
     );
     expect(await text(chatLate)).toContain("Late by 2 h 5 min: it was set for 2030-03-01 07:55 Europe/Berlin");
     expect(await text(onTime)).toBe(`⏰ Reminder: ${task.title}`);
+  });
+});
+
+describe("the lateness of one firing", () => {
+  it("is decided at its first attempt: a retry past REMINDER_LATE_AFTER_S sends the same text, the next occurrence decides afresh", async () => {
+    const chat = uniqueChatId();
+    const task = await call("POST", "/tasks", {
+      title: `Daily check ${chat}`,
+      due_time: T0.toISOString(),
+      rrule: "FREQ=DAILY",
+    });
+    await call("POST", "/reminders", {
+      task_id: task.body.id,
+      offset_minutes: 0,
+      channel: "telegram",
+      recipient: chat,
+    });
+    await script("telegram", chat, [{ status: 500, body: { ok: false, error_code: 500, description: "Internal" } }]);
+    const taskIds = [task.body.id];
+    expect((await scan({ taskIds, clock: at(0) })).report.retrying).toBe(1);
+    // The retry comes 400 s after the reminder's time: on time at its first attempt, it stays so.
+    expect((await scan({ taskIds, clock: at(400) })).report.sent).toBe(1);
+    const [first, retry] = (await received("telegram", { to: chat })).map((c) => c.body.text as string);
+    expect(retry).toBe(first);
+    expect(first).not.toContain("Late");
+
+    expect((await call("PATCH", `/tasks/${task.body.id}`, { status: "completed" })).status).toBe(200);
+    expect((await scan({ taskIds, clock: at(86_400 + 600) })).report.sent).toBe(1);
+    const next = (await received("telegram", { to: chat }))[2]!.body.text;
+    expect(next).toContain("Late by 10 min: it was set for 2030-03-02 09:00 UTC");
+  });
+
+  it("is decided at the first attempt that reaches a provider, not at a look that found the channel unconfigured", async () => {
+    const task = await seedTask(sql);
+    const chat = uniqueChatId();
+    await seedReminders(sql, task.id, "telegram", [chat], T0);
+    const unconfigured = scanConfig({ TELEGRAM_BOT_TOKEN: "" });
+    expect((await scan({ taskIds: [task.id], clock: at(0), config: unconfigured })).report.waiting).toBe(1);
+    expect((await scan({ taskIds: [task.id], clock: at(600) })).report.sent).toBe(1);
+    expect((await received("telegram", { to: chat }))[0]!.body.text).toContain("Late by 10 min");
   });
 });
 

@@ -47,7 +47,11 @@ export async function recordOutcomes(store: Store, token: string, outcomes: Outc
       last_error = case o.kind when 'sent' then null when 'released' then r.last_error else o.error end,
       version = r.version + case when o.kind = 'released' then 0 else 1 end,
       lease_until = null,
-      lease_token = null
+      lease_token = null,
+      -- Nothing reached a provider yet (the channel unconfigured, or no time left to try): the first
+      -- attempt is still to come, and decides the firing's lateness then.
+      first_attempt_at = case when o.kind in ('waiting', 'released') and r.attempts = 0 then null
+                         else r.first_attempt_at end
     from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
       as o(id uuid, kind text, at timestamptz, delay_s double precision, error text, delivery text,
            provider_message_id text)

@@ -75,6 +75,8 @@ describe("delivering a due reminder", () => {
     expect(changes.map((c) => c.op)).toEqual(["created", "delivered"]);
     expect(changes[1]!.data).toMatchObject({ status: "sent", sent: true, delivery_state: "delivered", attempts: 1 });
     expect(changes[1]!.data).not.toHaveProperty("lease_token");
+    // The claim stamped the firing's first attempt: bookkeeping, neither a change nor in one.
+    expect(changes[1]!.data).not.toHaveProperty("first_attempt_at");
     expect(txids).toEqual([changes[1]!.txid]);
 
     // Nothing is due any more: a later scan sends nothing.

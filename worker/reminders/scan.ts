@@ -149,7 +149,10 @@ export async function runScan(
               : { id: reminder.id, kind: "released" };
           continue;
         }
-        const lateSeconds = (clock().getTime() - reminder.remind_at.getTime()) / 1000;
+        // Decided at the firing's first attempt (the claim keeps it), not now: a retry must repeat the
+        // message, or the gateway takes the same Idempotency-Key for a new run and the person gets two.
+        const firstAttempt = reminder.first_attempt_at ?? clock();
+        const lateSeconds = (firstAttempt.getTime() - reminder.remind_at.getTime()) / 1000;
         const due =
           lateSeconds > config.lateAfterSeconds
             ? { ...reminder, late: { remindAt: reminder.remind_at, seconds: lateSeconds } }

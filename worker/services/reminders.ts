@@ -121,7 +121,7 @@ export async function listReminders(store: Store, filters: ReminderFilters) {
 /**
  * The columns that (re-)arm a reminder for `remindAt`: due then, no attempts yet, no error, nothing
  * delivered, and any scan's claim released (a scan still delivering the old time finds its lease
- * gone and records nothing).
+ * gone and records nothing). It is a new firing, so its lateness is decided again at its first attempt.
  */
 export function armAt(remindAt: Date | SQL) {
   return {
@@ -133,6 +133,7 @@ export function armAt(remindAt: Date | SQL) {
     delivered_at: null,
     provider_message_id: null,
     attempts: 0,
+    first_attempt_at: null,
     last_error: null,
     lease_until: null,
     lease_token: null,

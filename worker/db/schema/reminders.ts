@@ -41,6 +41,12 @@ export const reminders = pgTable(
     /** When the scan should next try: remind_at at first, later the retry backoff. */
     next_attempt_at: timestamptz("next_attempt_at").notNull().defaultNow(),
     last_error: text("last_error"),
+    /**
+     * When a scan first took this firing to deliver, set by the claim and kept across its retries;
+     * cleared when the reminder is armed again. Its lateness is read from it, so every attempt of a
+     * firing sends the same text: the gateway replays a key only for the same message. Not part of the API.
+     */
+    first_attempt_at: timestamptz("first_attempt_at"),
     /** A scan's claim: until this instant no other scan takes the reminder. Not part of the API. */
     lease_until: timestamptz("lease_until"),
     lease_token: uuid("lease_token"),
@@ -82,5 +88,5 @@ export const reminders = pgTable(
 
 export type ReminderRow = typeof reminders.$inferSelect;
 
-/** A scan's claim on the reminder: bookkeeping that the API never shows. */
-export const REMINDER_INTERNAL = { lease_until: true, lease_token: true } as const;
+/** A scan's claim on the reminder and its firing's first attempt: bookkeeping that the API never shows. */
+export const REMINDER_INTERNAL = { lease_until: true, lease_token: true, first_attempt_at: true } as const;

@@ -30,6 +30,7 @@ function due(channel: DueReminder["channel"], recipient: string | null, title = 
     last_error: null,
     lease_until: new Date(now.getTime() + 60_000),
     lease_token: crypto.randomUUID(),
+    first_attempt_at: now,
     created_at: now,
     version: 1,
     task: {
@@ -263,6 +264,7 @@ describe("ui room", () => {
       task: { id: reminder.task_id, title: "Water the plants", due_time: "2030-01-01T10:00:00.000Z" },
     });
     expect(events[0]!.reminder).not.toHaveProperty("lease_token");
+    expect(events[0]!.reminder).not.toHaveProperty("first_attempt_at");
     expect(events[0]!.reminder).not.toHaveProperty("task");
   });
 

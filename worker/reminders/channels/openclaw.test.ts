@@ -43,6 +43,7 @@ function due(recipient: string | null, title = `Stretch ${crypto.randomUUID()}`)
     last_error: null,
     lease_until: null,
     lease_token: null,
+    first_attempt_at: now,
     created_at: now,
     version: 1,
     task: {

@@ -44,7 +44,8 @@ export const idempotencyKey = (reminder: Pick<DueReminder, "id" | "remind_at">) 
 
 /**
  * The agent payload. Everything in it is the run's dispatch identity, so it must not change between
- * retries of one firing: the lateness line names the time the reminder was for, not how late it is.
+ * retries of one firing: whether the lateness line is there was decided at the firing's first
+ * attempt (claim.ts), and it names the time the reminder was for, not how late it is.
  */
 function agentPayload(config: OpenClawConfig, channel: "telegram" | "whatsapp", reminder: DueReminder, to?: string) {
   const late = reminder.late && { remindAt: reminder.late.remindAt };

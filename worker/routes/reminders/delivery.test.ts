@@ -126,6 +126,7 @@ describe("GET /reminders?status=", () => {
     const { body } = await call("GET", `/reminders?task_id=${task_id}&status=failed`);
     expect(body.items[0]).toMatchObject({ status: "failed", sent: false, attempts: 1, last_error: expect.any(String) });
     expect(body.items[0]).not.toHaveProperty("lease_token");
+    expect(body.items[0]).not.toHaveProperty("first_attempt_at");
   });
 
   it("rejects an unknown status or delivery state with 422", async () => {
