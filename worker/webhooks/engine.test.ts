@@ -88,6 +88,26 @@ describe("events from the change log", () => {
     for (const c of got) expect(c.webhook!.verified).toEqual({ standard: true, openclaw: true });
   });
 
+  it("a change committed while a run holds the lease goes out in that run, though its own nudge found the lease held", async () => {
+    const sub = await subscribe(["task.created"], { enabled: false });
+    // The first event's receiver takes 1.5 s: the run holds the lease while the second task is made.
+    await script("webhooks", sub.name, [{ status: 200, delayMs: 1_500 }]);
+    const first = await heldOff([sub.id], newTask);
+    // This run, or a nudge from another file's write that claimed the subscription first.
+    const run = runWebhookDeliveries(testStore(), webhookSettings(), { only: [sub.id], budgetMs: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const second = await newTask();
+    await run;
+    // Tests run no cron: whichever run held the lease has to go back for the second task itself.
+    const got = await eventually(
+      () => eventsAbout(sub.name, second.id),
+      (calls) => calls.length > 0,
+      3_000,
+    );
+    expect(got).toHaveLength(1);
+    expect(await eventsAbout(sub.name, first.id)).toHaveLength(1);
+  });
+
   it("a subscription to some events gets only those", async () => {
     const sub = await subscribe(["task.completed"]);
     const task = await newTask();

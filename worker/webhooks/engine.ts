@@ -74,8 +74,29 @@ export async function runWebhookDeliveries(
   if (!settings.secretsKey) return { ...report, anyEnabled: true };
   const budgetMs = options.budgetMs ?? 20_000;
   const leaseSeconds = Math.ceil((budgetMs + settings.timeoutMs) / 1000) + 30;
+  const deadline = Date.now() + budgetMs;
+  const walked = new Set<string>();
+  let only = options.only;
+  for (let first = true; ; first = false) {
+    const claimed = await claim(store, leaseSeconds, only);
+    if (first) report.anyEnabled = claimed.anyEnabled;
+    for (const row of claimed.rows) walked.add(row.id);
+    const more = await Promise.all(
+      claimed.rows.map((row) => walk(store, settings, row, deadline, options.backoffScale ?? 1, report)),
+    );
+    // A write that committed while its subscription was leased here found the lease held, so its
+    // own run sent nothing: the subscriptions whose release saw such changes are claimed again.
+    only = claimed.rows.filter((_, i) => more[i]).map((row) => row.id);
+    if (only.length === 0 || Date.now() >= deadline) break;
+  }
+  report.subscriptions = walked.size;
+  return report;
+}
+
+/** Leases up to 50 due subscriptions with changes past their cursor; also tells whether any is enabled. */
+async function claim(store: Store, leaseSeconds: number, only: string[] | undefined) {
   const token = crypto.randomUUID();
-  const only = options.only?.length ? sql`and id = any(${`{${options.only.join(",")}}`}::uuid[])` : sql``;
+  const some = only?.length ? sql`and id = any(${`{${only.join(",")}}`}::uuid[])` : sql``;
   // One statement claims and also tells whether any subscription is enabled at all, so writes can
   // skip the engine for a while when none is (announce.ts).
   const { rows: found } = await store.db.execute<Partial<Claimed> & { enabled_count: number | string }>(sql`
@@ -85,7 +106,7 @@ export async function runWebhookDeliveries(
       where s.id in (
         select id from ${webhookSubscriptions}
         where enabled and next_attempt_at <= now() and (lease_until is null or lease_until < now())
-          and cursor_seq < (select last_seq from ${changeCursor} where id = 1) ${only}
+          and cursor_seq < (select last_seq from ${changeCursor} where id = 1) ${some}
         order by next_attempt_at
         limit 50
         for update skip locked
@@ -94,25 +115,15 @@ export async function runWebhookDeliveries(
     )
     select c.*, (select count(*) from ${webhookSubscriptions} where enabled) as enabled_count
     from (select 1) one left join claimed c on true`);
-  report.anyEnabled = Number(found[0]?.enabled_count ?? 0) > 0;
-  const rows = found.filter((row): row is Claimed & { enabled_count: number } => row.id != null);
-  report.subscriptions = rows.length;
-  const deadline = Date.now() + budgetMs;
-  await Promise.all(
-    rows.map((row) =>
-      walk(
-        store,
-        settings,
-        { ...row, cursor_seq: Number(row.cursor_seq), failures: Number(row.failures) },
-        deadline,
-        options.backoffScale ?? 1,
-        report,
-      ),
-    ),
-  );
-  return report;
+  return {
+    anyEnabled: Number(found[0]?.enabled_count ?? 0) > 0,
+    rows: found
+      .filter((row): row is Claimed & { enabled_count: number } => row.id != null)
+      .map((row) => ({ ...row, cursor_seq: Number(row.cursor_seq), failures: Number(row.failures) })),
+  };
 }
 
+/** Delivers one leased subscription's events in order, then lets go; true if changes came meanwhile. */
 async function walk(
   store: Store,
   settings: WebhookSettings,
@@ -120,7 +131,7 @@ async function walk(
   deadline: number,
   backoffScale: number,
   report: WebhookRunReport,
-) {
+): Promise<boolean> {
   let secret: string;
   try {
     secret = await unseal(settings.secretsKey as string, sub.secret_sealed);
@@ -129,55 +140,77 @@ async function walk(
     await disable(store, sub, reason);
     report.disabled++;
     report.disabledNow.push({ id: sub.id, url: sub.url, reason });
-    return;
+    return false;
   }
-  let cursor = sub.cursor_seq;
+  let more = false;
+  let moved = false;
   try {
-    while (Date.now() < deadline) {
-      const { rows } = await store.db.execute<ChangeRowLike & { event: string | null }>(sql`
-        select seq, entity, op, entity_id, data, at, event from ${changes}
-        where seq > greatest(${cursor}, (select pruned_through from ${changeCursor} where id = 1))
-        order by seq limit ${BATCH}`);
-      if (rows.length === 0) break;
-      let skippedTo = cursor;
-      for (const row of rows) {
-        const event = eventOfChange(row);
-        if (!listensTo(sub.events, event.type)) {
-          skippedTo = event.seq ?? skippedTo;
-          report.skipped++;
-          continue;
-        }
-        if (Date.now() >= deadline) break;
-        const body = JSON.stringify(event);
-        const attempt = await sendEvent({ url: sub.url, secret }, { id: event.id, body }, settings.timeoutMs);
-        const held = await record(store, sub, { event, body, attempt }, settings, backoffScale);
-        if (!held) return;
-        if (!attempt.ok) {
-          report.failed++;
-          if (typeof held === "object") {
-            report.disabled++;
-            report.disabledNow.push({ id: sub.id, url: sub.url, reason: held.disabled });
-          }
-          return;
-        }
-        report.delivered++;
-        cursor = event.seq ?? cursor;
-        skippedTo = cursor;
-      }
-      if (skippedTo > cursor) {
-        await store.db.execute(sql`
-          update ${webhookSubscriptions} set cursor_seq = greatest(cursor_seq, ${skippedTo})
-          where id = ${sub.id} and lease_token = ${sub.lease_token}`);
-        cursor = skippedTo;
-      }
-      if (rows.length < BATCH && skippedTo === cursor) break;
-    }
+    moved = (await deliverInOrder(store, settings, sub, secret, deadline, backoffScale, report)) > sub.cursor_seq;
   } finally {
-    await store.db
-      .execute(sql`update ${webhookSubscriptions} set lease_until = null, lease_token = null
-        where id = ${sub.id} and lease_token = ${sub.lease_token}`)
-      .catch(() => {});
+    // Still due (no failure backing it off) and behind the log's head: a change committed after the
+    // last read, whose own run found this lease held.
+    const { rows } = await store.db
+      .execute<{ more: boolean }>(sql`update ${webhookSubscriptions} set lease_until = null, lease_token = null
+        where id = ${sub.id} and lease_token = ${sub.lease_token}
+        returning enabled and next_attempt_at <= now()
+          and cursor_seq < (select last_seq from ${changeCursor} where id = 1) as more`)
+      .catch(() => ({ rows: [] as { more: boolean }[] }));
+    more = rows[0]?.more === true;
   }
+  // Only after progress: a cursor that cannot move (its next changes pruned) is not claimed in a loop.
+  return more && moved;
+}
+
+async function deliverInOrder(
+  store: Store,
+  settings: WebhookSettings,
+  sub: Claimed,
+  secret: string,
+  deadline: number,
+  backoffScale: number,
+  report: WebhookRunReport,
+): Promise<number> {
+  let cursor = sub.cursor_seq;
+  while (Date.now() < deadline) {
+    const { rows } = await store.db.execute<ChangeRowLike & { event: string | null }>(sql`
+      select seq, entity, op, entity_id, data, at, event from ${changes}
+      where seq > greatest(${cursor}, (select pruned_through from ${changeCursor} where id = 1))
+      order by seq limit ${BATCH}`);
+    if (rows.length === 0) break;
+    let skippedTo = cursor;
+    for (const row of rows) {
+      const event = eventOfChange(row);
+      if (!listensTo(sub.events, event.type)) {
+        skippedTo = event.seq ?? skippedTo;
+        report.skipped++;
+        continue;
+      }
+      if (Date.now() >= deadline) break;
+      const body = JSON.stringify(event);
+      const attempt = await sendEvent({ url: sub.url, secret }, { id: event.id, body }, settings.timeoutMs);
+      const held = await record(store, sub, { event, body, attempt }, settings, backoffScale);
+      if (!held) return cursor;
+      if (!attempt.ok) {
+        report.failed++;
+        if (typeof held === "object") {
+          report.disabled++;
+          report.disabledNow.push({ id: sub.id, url: sub.url, reason: held.disabled });
+        }
+        return cursor;
+      }
+      report.delivered++;
+      cursor = event.seq ?? cursor;
+      skippedTo = cursor;
+    }
+    if (skippedTo > cursor) {
+      await store.db.execute(sql`
+        update ${webhookSubscriptions} set cursor_seq = greatest(cursor_seq, ${skippedTo})
+        where id = ${sub.id} and lease_token = ${sub.lease_token}`);
+      cursor = skippedTo;
+    }
+    if (rows.length < BATCH && skippedTo === cursor) break;
+  }
+  return cursor;
 }
 
 /**
