@@ -59,7 +59,8 @@ interface HeapUsage {
  * the file trickles in. What is compared is the ArrayBuffer backing storage, where the file's bytes
  * would be if anything held them (a body read whole, a Blob, collected chunks): buffering the body
  * (`await new Response(body).arrayBuffer()`) raised it by the whole file, 9.0 MiB, where streaming
- * raises it by about 2.7 MiB of chunks not yet collected. The JS heap is reported but not compared:
+ * raises it by about 2.7 MiB of chunks not yet collected, and up to ~5 MiB while the rest of the suite
+ * loads the machine (collections come later). The bound sits between the two. The JS heap is reported but not compared:
  * workerd's inspector cannot force a collection, and V8's young generation lets several MiB of
  * garbage build up between scavenges whatever the code does.
  */
@@ -104,6 +105,6 @@ describe("a 9 MiB upload under wrangler dev", () => {
     console.log(
       `9 MiB upload: ArrayBuffer storage +${grew("backingStorageSize").toFixed(1)} MiB, JS heap +${grew("usedSize").toFixed(1)} MiB`,
     );
-    expect(grew("backingStorageSize")).toBeLessThan(4.5);
+    expect(grew("backingStorageSize")).toBeLessThan(6.5);
   });
 });
