@@ -54,14 +54,17 @@ function mount(api: OpenAPIHono<HonoEnv>, mounts: readonly Mount[]) {
   return api;
 }
 
-/** A part's app, or the bare stack (its 404, and CORS preflights) for a path no part serves. */
-const served = new Map<string, () => Promise<OpenAPIHono<HonoEnv>>>();
+/**
+ * A part's app, or the bare stack (its 404, and CORS preflights) for every path no part serves:
+ * one app for all of those, so made-up first segments cannot grow this map.
+ */
+const served = new Map<Part | "none", () => Promise<OpenAPIHono<HonoEnv>>>();
 function partApp(segment: string) {
-  let app = served.get(segment);
+  const part = Object.hasOwn(PARTS, segment) ? (segment as Part) : "none";
+  let app = served.get(part);
   if (!app) {
-    const part = Object.hasOwn(PARTS, segment) ? PARTS[segment as Part] : undefined;
-    app = lazy(async () => mount(withMiddleware(), part ? await part() : []));
-    served.set(segment, app);
+    app = lazy(async () => mount(withMiddleware(), part === "none" ? [] : await PARTS[part]()));
+    served.set(part, app);
   }
   return app();
 }
