@@ -5,8 +5,8 @@ import type { Env } from "../env";
  * The workspace's room, through the `MAIN` Durable Object binding (served at /parties/main/default).
  * Addressed by name, so the room knows its name from `ctx.id.name`; partyserver's `getServerByName`
  * would first call `setName` over RPC, which its own docs call redundant for a DO addressed by name
- * (`Server.setName`, partyserver 0.5): one round trip to the room, and ~0.3 ms of CPU, on every write
- * that publishes (issue #21, `npm run bench:profile` of POST /tasks).
+ * (`Server.setName`, partyserver 0.5): one round trip to the room on every write that publishes, and
+ * ~2.3 ms of workerd CPU per POST /tasks with the room's side (issue #21, bench/history.md section 5).
  */
 export const workspaceRoom = (env: Pick<Env, "MAIN">) => env.MAIN.getByName(DEFAULT_ROOM);
 
