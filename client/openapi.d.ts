@@ -1594,7 +1594,7 @@ export interface components {
     };
     responses: never;
     parameters: {
-        /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+        /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
         IdempotencyKey: string;
         /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
         IfMatch: string;
@@ -1769,7 +1769,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -1905,7 +1905,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -2141,7 +2141,7 @@ export interface operations {
             header?: {
                 /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
                 "If-Match"?: components["parameters"]["IfMatch"];
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -2263,7 +2263,7 @@ export interface operations {
             header?: {
                 /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
                 "If-Match"?: components["parameters"]["IfMatch"];
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -2907,7 +2907,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -3178,7 +3178,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -3418,7 +3418,7 @@ export interface operations {
             header?: {
                 /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
                 "If-Match"?: components["parameters"]["IfMatch"];
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -3540,7 +3540,7 @@ export interface operations {
             header?: {
                 /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
                 "If-Match"?: components["parameters"]["IfMatch"];
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -3788,7 +3788,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -4028,7 +4028,7 @@ export interface operations {
             header?: {
                 /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
                 "If-Match"?: components["parameters"]["IfMatch"];
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -4150,7 +4150,7 @@ export interface operations {
             header?: {
                 /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
                 "If-Match"?: components["parameters"]["IfMatch"];
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -4382,7 +4382,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -4517,7 +4517,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -4822,7 +4822,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -5059,7 +5059,7 @@ export interface operations {
             header?: {
                 /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
                 "If-Match"?: components["parameters"]["IfMatch"];
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -5181,7 +5181,7 @@ export interface operations {
             header?: {
                 /** @description The ETag you last saw, such as `"3"`; if the resource has changed since, 412 instead of overwriting. */
                 "If-Match"?: components["parameters"]["IfMatch"];
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -5341,7 +5341,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -5562,7 +5562,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -5697,7 +5697,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -5966,7 +5966,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -6227,7 +6227,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -6448,7 +6448,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -6557,7 +6557,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -6705,7 +6705,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -6816,7 +6816,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -7029,7 +7029,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -7214,7 +7214,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
@@ -7365,7 +7365,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409. */
+                /** @description Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id for this request (1–128 of `A-Z a-z 0-9 . _ : -`), echoed back and logged. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];

@@ -59,8 +59,10 @@ export function database() {
  */
 export function testStore(connectionString = env.HYPERDRIVE.connectionString) {
   const committed: string[] = [];
+  const { db, pipeline } = createDatabase(connectionString);
   const store: Store = {
-    db: createDatabase(connectionString).db,
+    db,
+    pipeline,
     attachments: env.ATTACHMENTS,
     time: settingsOf(env).time,
     onCommitted: (txid) => committed.push(txid),

@@ -73,6 +73,34 @@ describe("Idempotency-Key", () => {
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
   });
 
+  it("a retry while the first still holds its key waits for it, and gets its answer and headers", async () => {
+    const key = crypto.randomUUID();
+    const body = JSON.stringify({ title: `waits ${key}` });
+    const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`POST /tasks\n${body}`));
+    const hex = [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    // The first request, as another Worker runs it: its claim inserted, its transaction still open.
+    const first = await sql.reserve();
+    await first`begin`;
+    await first`insert into idempotency_keys (owner, key, request_hash, locked_until)
+                values ('admin-token', ${key}, ${hex}, now() + interval '1 minute')`;
+    const retry = call("POST", "/tasks", body, { "idempotency-key": key });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const answer = { id: "00000000-0000-4000-8000-000000000001", title: `waits ${key}` };
+    await first`update idempotency_keys set state = 'done', response_status = 201,
+                response_headers = ${sql.json({ location: "/tasks/first", "content-type": "application/json" })},
+                response_body = ${JSON.stringify(answer)}
+                where owner = 'admin-token' and key = ${key}`;
+    await first`commit`;
+    first.release();
+    const res = await retry;
+    expect(res.status).toBe(201);
+    expect(res.headers.get("idempotent-replayed")).toBe("true");
+    // The retry's own insert ran before its claim's answer came, and was rolled back with its Location.
+    expect(res.headers.get("location")).toBe("/tasks/first");
+    expect(res.body).toEqual(answer);
+    expect(await sql`select id from tasks where title = ${`waits ${key}`}`).toHaveLength(0);
+  });
+
   it("refuses a malformed key", async () => {
     expectProblem(await call("POST", "/tasks", { title: "x" }, { "idempotency-key": "x".repeat(256) }), 422);
   });

@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
-import { Pool } from "pg";
+import { Client, Pool } from "pg";
 import * as pgCloudflare from "pg-cloudflare";
 import { corkable, type SocketClass, type WritableSocket } from "./corked-socket";
 
@@ -38,9 +38,8 @@ export interface DatabaseOptions {
  * The pool connects lazily, so routes that never query cost nothing.
  */
 export function createDatabase(connectionString: string, options: DatabaseOptions = {}) {
-  const pool = new Pool({
+  const config = {
     connectionString,
-    max: 5,
     connectionTimeoutMillis: (options.connectTimeoutSeconds ?? 5) * 1000,
     application_name: "openclaw-sync",
     statement_timeout: options.statementTimeoutMs ?? 5000,
@@ -48,9 +47,46 @@ export function createDatabase(connectionString: string, options: DatabaseOption
     ...(CloudflareSocket && {
       stream: ((config: { ssl?: unknown }) => new CloudflareSocket(Boolean(config.ssl))) as () => Duplex,
     }),
-  });
+  };
+  const pool = new Pool({ ...config, max: 5 });
   // An idle connection the runtime closes under us is not this request's failure; queries still
   // report their own errors.
   pool.on("error", () => {});
-  return { pool, db: drizzle(pool), close: () => pool.end().catch(() => {}) };
+  const pipelines: Client[] = [];
+  const pipeline = (): Pipeline => {
+    const client = new Client({ ...config, pipeline: true });
+    client.on("error", () => {});
+    pipelines.push(client);
+    // Statements queue, in the order issued, until the connection is up; a failed connect fails
+    // each of them, so its own error needs no listener.
+    client.connect().catch(() => {});
+    return {
+      db: drizzle(client),
+      // pg is called here and now; drizzle calls it a few microtasks later, so statements sent
+      // through `db` can overtake ones sent here.
+      query: (text, values) => client.query(text, values),
+    };
+  };
+  const close = () =>
+    Promise.all([pool.end(), ...pipelines.map((c) => c.end())]).then(
+      () => {},
+      () => {},
+    );
+  return { pool, db: drizzle(pool), pipeline, close };
+}
+
+/**
+ * One connection in pg's pipeline mode: each statement is written as soon as it is issued, without
+ * waiting for the answers to those before it, so a transaction's BEGIN, its first statements and
+ * (at the end) its last statement and COMMIT each share one round trip. Idempotency-Key runs its
+ * claim and the request's own statements this way (issue #21).
+ */
+export interface Pipeline {
+  /** For the transaction's own work; drizzle sends each statement a few microtasks after it is built. */
+  db: Database;
+  /**
+   * Sends a statement at once, so statements sent here leave in the order issued (BEGIN first,
+   * COMMIT last). Rows come parsed by pg's default types.
+   */
+  query(text: string, values?: unknown[]): Promise<{ command: string; rows: Record<string, unknown>[] }>;
 }

@@ -44,3 +44,10 @@ export function instantRangeField(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The SQLSTATE of a driver error, whether drizzle wrapped it (as `cause`) or not. */
+export function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = e?.cause?.code ?? e?.code;
+  return typeof code === "string" ? code : undefined;
+}

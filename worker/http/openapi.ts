@@ -50,7 +50,7 @@ const REQUEST_HEADERS = {
   IdempotencyKey: {
     name: "Idempotency-Key",
     description:
-      "Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs is 409.",
+      "Makes a POST, PATCH or DELETE safe to retry: the first answer is kept for 24 hours (per key owner) and replayed, with Idempotent-Replayed, to a retry of the same request; the same key with a different request is 422, and a retry while the first still runs waits for its answer, or is 409 after 3 s.",
     schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7e]+$" },
   },
   IfMatch: {

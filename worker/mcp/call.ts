@@ -8,12 +8,8 @@ import { type Problem, problem } from "../http/problem";
 import { invalidInput } from "../http/validation";
 import { assertScope } from "../middleware/auth";
 import { sha256Hex } from "../services/api-keys";
-import {
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  releaseIdempotencyKey,
-  withholdFields,
-} from "../services/idempotency";
+import { type Outcome, runOnce, withholdFields } from "../services/idempotency";
+import type { Store } from "../services/store";
 import { IdempotencyKeyArgument, isWriteTool, type ToolContext, type ToolDefinition } from "./tool";
 
 type Arguments = Record<string, unknown>;
@@ -66,13 +62,13 @@ export async function callTool(
     const [key, input] = takeIdempotencyKey(tool, args);
     const parsed = await tool.input.safeParseAsync(input);
     if (!parsed.success) throw invalidInput(parsed.error);
-    const run = () => tool.run(context, parsed.data);
+    const run = (store = context.store) => tool.run({ ...context, store }, parsed.data);
     if (key === undefined) {
       const data = await run();
       outcome("ok");
       return success(data);
     }
-    const result = await runOnce(c, context, {
+    const result = await runOnceAsTool(c, context, {
       key,
       request: `tool ${tool.name}\n${JSON.stringify(input)}`,
       run,
@@ -90,48 +86,42 @@ export async function callTool(
 /**
  * A write tool's call under an `idempotency_key`, with the REST header's semantics and store: the
  * first outcome (a result or a 4xx tool error) is kept and replayed to a retry with the same key and
- * arguments; the same key with other arguments is refused (422), and so is a retry while the first
- * call still runs (409). A 5xx is not kept, so the retry runs again.
+ * arguments; the same key with other arguments is refused (422). A retry while the first call still
+ * runs waits for its result, or is refused (409) after 3 s. A 5xx is not kept and what the call
+ * wrote is rolled back, so the retry runs again.
  */
-async function runOnce(
+async function runOnceAsTool(
   c: Context<HonoEnv>,
   { store, principal }: ToolContext,
-  call: { key: string; request: string; run: () => Promise<unknown>; withhold?: Record<string, string> },
+  call: { key: string; request: string; run: (store: Store) => Promise<unknown>; withhold?: Record<string, string> },
 ): Promise<CallToolResult> {
-  const slot = { owner: principal.id, key: call.key };
-  const claim = await claimIdempotencyKey(store, { ...slot, requestHash: await sha256Hex(call.request) });
-  if (claim.kind === "mismatch") {
+  const claim = { owner: principal.id, key: call.key, requestHash: await sha256Hex(call.request) };
+  const result = await runOnce(store, claim, async (tx): Promise<Outcome<CallToolResult>> => {
+    try {
+      const data = await call.run(tx);
+      const body = JSON.stringify(data);
+      return {
+        value: success(data),
+        keep: { status: 200, headers: {}, body: call.withhold ? withholdFields(body, call.withhold) : body },
+      };
+    } catch (err) {
+      const { problem: body } = problemFor(err instanceof Error ? err : new Error(String(err)), c);
+      return {
+        value: toolError(c, body),
+        keep: body.status >= 500 ? "undo" : { status: body.status, headers: {}, body: JSON.stringify(body) },
+      };
+    }
+  });
+  if (result.kind === "ran") return result.value;
+  if (result.kind === "mismatch") {
     const detail = "This idempotency_key was used for a different call; use a new key.";
     return toolError(c, problem(422, "idempotency-key-reused", detail));
   }
-  if (claim.kind === "in-progress") {
+  if (result.kind === "in-progress") {
     const detail = "A call with this idempotency_key is still running; retry shortly.";
     return toolError(c, problem(409, "idempotency-key-in-progress", detail));
   }
-  if (claim.kind === "replay") {
-    const { status, body } = claim.response;
-    const replayed = { idempotent_replayed: true } as const;
-    return status < 400 ? success(JSON.parse(body), replayed) : toolError(c, JSON.parse(body) as Problem, replayed);
-  }
-  try {
-    const data = await call.run();
-    await completeIdempotencyKey(store, {
-      ...slot,
-      response: {
-        status: 200,
-        headers: {},
-        body: call.withhold ? withholdFields(JSON.stringify(data), call.withhold) : JSON.stringify(data),
-      },
-    });
-    return success(data);
-  } catch (err) {
-    const { problem: body } = problemFor(err instanceof Error ? err : new Error(String(err)), c);
-    if (body.status >= 500) await releaseIdempotencyKey(store, slot);
-    else
-      await completeIdempotencyKey(store, {
-        ...slot,
-        response: { status: body.status, headers: {}, body: JSON.stringify(body) },
-      });
-    return toolError(c, body);
-  }
+  const { status, body } = result.response;
+  const replayed = { idempotent_replayed: true } as const;
+  return status < 400 ? success(JSON.parse(body), replayed) : toolError(c, JSON.parse(body) as Problem, replayed);
 }

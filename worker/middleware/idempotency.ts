@@ -8,7 +8,10 @@ import { InvalidInputError } from "../services/errors";
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  type Outcome,
+  type Refusal,
   releaseIdempotencyKey,
+  runOnce,
   withholdFields,
 } from "../services/idempotency";
 
@@ -17,8 +20,10 @@ const REPLAYED_HEADERS = ["content-type", "location", "etag"];
 
 /**
  * `Idempotency-Key` on POST, PATCH and DELETE: the first response is kept (per key owner) and
- * replayed to retries with `Idempotent-Replayed: true`; the same key with another request is 422,
- * and a retry while the first is still running is 409. No secret is ever stored: a route whose
+ * replayed to retries with `Idempotent-Replayed: true`; the same key with another request is 422.
+ * A retry while the first is still running waits for it and gets its response (`runOnce`), or 409
+ * after waiting 3 s. The request's statements run in the claim's transaction, so a 5xx rolls
+ * them back and the retry runs again. No secret is ever stored: a route whose
  * response carries one calls `withholdOnReplay` or `neverReplay` before answering. A file upload is
  * never replayed: its body streams to R2 and is not kept to compare a retry with (README, Attachments).
  */
@@ -35,15 +40,51 @@ export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
   const slot = { owner: c.var.principal.id, key };
   const store = c.var.store;
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
-  const claim = await claimIdempotencyKey(store, { ...slot, requestHash });
+  const claim = { ...slot, requestHash };
 
-  if (claim.kind === "mismatch") {
+  if (CALLS_OUT.test(c.req.path)) {
+    const refused = await claimIdempotencyKey(store, claim);
+    if (refused.kind !== "acquired") return refusal(c, refused);
+    await next();
+    const keep = await keepOf(c);
+    if (typeof keep === "string") await releaseIdempotencyKey(store, slot);
+    else await completeIdempotencyKey(store, { ...slot, response: keep });
+    return;
+  }
+  const result = await runOnce(store, claim, async (tx) => {
+    c.set("store", tx);
+    try {
+      await next();
+    } finally {
+      c.set("store", store);
+    }
+    return { value: undefined, keep: await keepOf(c) };
+  }).catch((err: unknown) => {
+    // The handler's response did not commit; Hono's setter would keep its headers on the error's.
+    c.res = undefined;
+    throw err;
+  });
+  if (result.kind === "ran") return;
+  // The handler ran (and was rolled back) before the claim's answer was known: its response goes,
+  // headers included.
+  c.res = undefined;
+  c.res = refusal(c, result);
+});
+
+/**
+ * Routes that call a provider while they run (a webhook's ping and retry): DESIGN.md keeps provider
+ * calls out of transactions, so these claim their key in a statement of its own, one round trip more.
+ */
+const CALLS_OUT = /^\/webhooks\/[^/]+\/(ping|deliveries\/[^/]+\/retry)$/;
+
+function refusal(c: Context<HonoEnv>, refused: Refusal) {
+  if (refused.kind === "mismatch") {
     return problemResponse(
       c,
       problem(422, "idempotency-key-reused", "This Idempotency-Key was used for a different request; use a new key."),
     );
   }
-  if (claim.kind === "in-progress") {
+  if (refused.kind === "in-progress") {
     return problemResponse(
       c,
       problem(
@@ -54,30 +95,24 @@ export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
       { "retry-after": "1" },
     );
   }
-  if (claim.kind === "replay") {
-    const { status, headers, body } = claim.response;
-    return new Response(status === 204 || status === 304 ? null : body, {
-      status,
-      headers: { ...headers, "idempotent-replayed": "true", "x-request-id": c.var.requestId },
-    });
-  }
+  const { status, headers, body } = refused.response;
+  return new Response(status === 204 || status === 304 ? null : body, {
+    status,
+    headers: { ...headers, "idempotent-replayed": "true", "x-request-id": c.var.requestId },
+  });
+}
 
-  // Hono turns a handler's error into its response before `next` returns, so c.res is always set.
-  await next();
+/** What of the response a retry gets. Hono turns a handler's error into its response before `next` returns, so c.res is always set. */
+async function keepOf(c: Context<HonoEnv>): Promise<Outcome<undefined>["keep"]> {
   const policy = c.get("replay");
-  if (c.res.status >= 500 || (policy && "store" in policy)) {
-    await releaseIdempotencyKey(store, slot);
-    return;
-  }
+  if (c.res.status >= 500) return "undo";
+  if (policy && "store" in policy) return "forget";
   const headers = Object.fromEntries(
     REPLAYED_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])),
   );
   const body = await c.res.clone().text();
-  await completeIdempotencyKey(store, {
-    ...slot,
-    response: { status: c.res.status, headers, body: policy ? withholdFields(body, policy.withhold) : body },
-  });
-});
+  return { status: c.res.status, headers, body: policy ? withholdFields(body, policy.withhold) : body };
+}
 
 /**
  * Marks fields of this (JSON) response as secrets shown once: the stored response, and so every

@@ -235,9 +235,13 @@ export async function deleteAttachment(store: Store, { id }: { id: string }) {
  * it could not delete is an orphan the cron sweeps.
  */
 export async function discardObjects(store: Store, { keys }: { keys: string[] }) {
-  if (keys.length === 0 || !store.attachments) return;
-  // R2 deletes up to 1,000 keys in one call.
-  for (let i = 0; i < keys.length; i += 1000) {
-    await store.attachments.delete(keys.slice(i, i + 1000)).catch(() => {});
-  }
+  const bucket = store.attachments;
+  if (keys.length === 0 || !bucket) return;
+  const discard = async () => {
+    // R2 deletes up to 1,000 keys in one call.
+    for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000)).catch(() => {});
+  };
+  // In a transaction the rows are gone only once it commits; a rollback must find their objects.
+  if (store.afterCommit) store.afterCommit(discard);
+  else await discard();
 }

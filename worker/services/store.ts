@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import type { Database, Pipeline } from "../db/client";
 import type { people, projects, reminders, tasks } from "../db/schema";
 import { NotFoundError, PreconditionFailedError } from "./errors";
 import type { TimeSettings } from "./task-schedule";
@@ -15,6 +15,13 @@ export interface Store {
   attachments?: R2Bucket;
   time: TimeSettings;
   onCommitted(txid: string): void;
+  /** A connection of its own in pipeline mode, for a transaction (`runOnce`); closed with the store's. */
+  pipeline?(): Pipeline;
+  /**
+   * Runs `work` once what this store wrote has committed. Absent where every statement commits on
+   * its own, so the work can run at once; inside a transaction it waits for the COMMIT.
+   */
+  afterCommit?(work: () => Promise<void>): void;
 }
 
 /** The id of the running transaction, whose change-log rows are published after it commits. */

@@ -42,13 +42,14 @@ export interface UnitOfWork {
 /** Opens a unit of work against the Hyperdrive binding, with the configured timeouts. */
 export function beginUnitOfWork(env: WorkEnv, options: UnitOfWorkOptions = {}): UnitOfWork {
   const settings = settingsOf(env);
-  const { db, close } = createDatabase(env.HYPERDRIVE.connectionString, settings.database);
+  const { db, pipeline, close } = createDatabase(env.HYPERDRIVE.connectionString, settings.database);
   const committed: string[] = [];
   const store: Store = {
     db,
     attachments: env.ATTACHMENTS,
     time: settings.time,
     onCommitted: (txid) => committed.push(txid),
+    pipeline,
   };
   const wantsClock = (options.nudgeClock ?? true) && clockIsOn(env);
   const publishCommitted = async () => {

@@ -276,6 +276,28 @@ describe("attachments", () => {
     expect(await database()`select id from attachments where task_id = ${task}`).toHaveLength(0);
   });
 
+  it("under an Idempotency-Key, lose their object only once the row's deletion commits", async () => {
+    const task = await newTask();
+    const a = (await upload(task, "a", { filename: "a.txt" })).body;
+    const b = (await upload(task, "b", { filename: "b.txt" })).body;
+    expect(
+      (await call("DELETE", `/attachments/${a.id}`, undefined, { "idempotency-key": crypto.randomUUID() })).status,
+    ).toBe(204);
+    expect(await env.ATTACHMENTS.head(objectKey(task, a.id))).toBeNull();
+
+    // A retry whose first answer is stored: its DELETE runs before the claim's answer arrives and is
+    // rolled back, so the task, its attachment and the object must all still be there.
+    const key = crypto.randomUUID();
+    const hash = await sha256(new TextEncoder().encode(`DELETE /tasks/${task}\n`));
+    await database()`insert into idempotency_keys (owner, key, request_hash, state, locked_until, response_status, response_headers, response_body)
+      values ('admin-token', ${key}, ${hash}, 'done', now(), 204, '{}', '')`;
+    const replay = await call("DELETE", `/tasks/${task}`, undefined, { "idempotency-key": key });
+    expect(replay.status).toBe(204);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect((await call("GET", `/tasks/${task}`)).status).toBe(200);
+    expect(await env.ATTACHMENTS.head(objectKey(task, b.id))).not.toBeNull();
+  });
+
   it("leave objects without a row to the sweep, which spares young ones and those with a row", async () => {
     const task = await newTask();
     const kept = (await upload(task, "kept", { filename: "kept.txt" })).body;
