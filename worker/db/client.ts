@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
-import { Client, Pool } from "pg";
+import { Client, Pool, type QueryConfig } from "pg";
 import * as pgCloudflare from "pg-cloudflare";
 import { corkable, type SocketClass, type WritableSocket } from "./corked-socket";
 
@@ -63,8 +63,11 @@ export function createDatabase(connectionString: string, options: DatabaseOption
     return {
       db: drizzle(client),
       // pg is called here and now; drizzle calls it a few microtasks later, so statements sent
-      // through `db` can overtake ones sent here.
-      query: (text, values) => client.query(text, values),
+      // through `db` can overtake ones sent here. BEGIN and COMMIT too go as Parse, Bind, Execute
+      // and Sync: pipelining is defined for the extended protocol (PostgreSQL docs, "Pipelining"),
+      // which is what poolers such as Hyperdrive and PgBouncer are built to pass through.
+      // (@types/pg leaves out queryMode, which pg's Query reads.)
+      query: (text, values) => client.query({ text, values, queryMode: "extended" } as QueryConfig),
     };
   };
   const close = () =>
