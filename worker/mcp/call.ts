@@ -96,21 +96,24 @@ async function runOnceAsTool(
   call: { key: string; request: string; run: (store: Store) => Promise<unknown>; withhold?: Record<string, string> },
 ): Promise<CallToolResult> {
   const claim = { owner: principal.id, key: call.key, requestHash: await sha256Hex(call.request) };
-  const result = await runOnce(store, claim, async (tx): Promise<Outcome<CallToolResult>> => {
-    try {
-      const data = await call.run(tx);
-      const body = JSON.stringify(data);
-      return {
-        value: success(data),
-        keep: { status: 200, headers: {}, body: call.withhold ? withholdFields(body, call.withhold) : body },
-      };
-    } catch (err) {
-      const { problem: body } = problemFor(err instanceof Error ? err : new Error(String(err)), c);
-      return {
-        value: toolError(c, body),
-        keep: body.status >= 500 ? "undo" : { status: body.status, headers: {}, body: JSON.stringify(body) },
-      };
-    }
+  const result = await runOnce(store, {
+    ...claim,
+    work: async (tx): Promise<Outcome<CallToolResult>> => {
+      try {
+        const data = await call.run(tx);
+        const body = JSON.stringify(data);
+        return {
+          value: success(data),
+          keep: { status: 200, headers: {}, body: call.withhold ? withholdFields(body, call.withhold) : body },
+        };
+      } catch (err) {
+        const { problem: body } = problemFor(err instanceof Error ? err : new Error(String(err)), c);
+        return {
+          value: toolError(c, body),
+          keep: body.status >= 500 ? "undo" : { status: body.status, headers: {}, body: JSON.stringify(body) },
+        };
+      }
+    },
   });
   if (result.kind === "ran") return result.value;
   if (result.kind === "mismatch") {

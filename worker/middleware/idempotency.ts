@@ -51,14 +51,17 @@ export const idempotency = createMiddleware<HonoEnv>(async (c, next) => {
     else await completeIdempotencyKey(store, { ...slot, response: keep });
     return;
   }
-  const result = await runOnce(store, claim, async (tx) => {
-    c.set("store", tx);
-    try {
-      await next();
-    } finally {
-      c.set("store", store);
-    }
-    return { value: undefined, keep: await keepOf(c) };
+  const result = await runOnce(store, {
+    ...claim,
+    work: async (tx) => {
+      c.set("store", tx);
+      try {
+        await next();
+      } finally {
+        c.set("store", store);
+      }
+      return { value: undefined, keep: await keepOf(c) };
+    },
   }).catch((err: unknown) => {
     // The handler's response did not commit; Hono's setter would keep its headers on the error's.
     c.res = undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { database, testStore } from "../../test/helpers";
 import { tasks } from "../db/schema";
-import { runOnce, type StoredResponse } from "./idempotency";
+import { type Outcome, runOnce, type StoredResponse } from "./idempotency";
 import type { Store } from "./store";
 import { createTask } from "./tasks";
 
@@ -9,6 +9,8 @@ const sql = database();
 const store = testStore();
 
 const claimOf = (key: string) => ({ owner: "runonce-test", key, requestHash: "the request" });
+const once = <T>(claim: ReturnType<typeof claimOf>, work: (tx: Store) => Promise<Outcome<T>>) =>
+  runOnce(store, { ...claim, work });
 const answer = (body: string): StoredResponse => ({ status: 201, headers: {}, body });
 const rowOf = async (key: string) =>
   (
@@ -51,10 +53,10 @@ describe("runOnce: the claim, the work and the stored response in one transactio
       const task = await createTask(tx, { title });
       return { value: task.id, keep: answer(JSON.stringify({ id: task.id })) };
     };
-    const first = await runOnce(store, claimOf(key), work);
+    const first = await once(claimOf(key), work);
     expect(first.kind).toBe("ran");
     expect(await rowOf(key)).toMatchObject({ state: "done", response_status: 201 });
-    const retry = await runOnce(store, claimOf(key), work);
+    const retry = await once(claimOf(key), work);
     expect(retry).toEqual({
       kind: "replay",
       response: answer(JSON.stringify({ id: (first as { value: string }).value })),
@@ -66,8 +68,8 @@ describe("runOnce: the claim, the work and the stored response in one transactio
 
   it("answers mismatch to the same key with another request", async () => {
     const key = crypto.randomUUID();
-    await runOnce(store, claimOf(key), async () => ({ value: 1, keep: answer("{}") }));
-    const other = await runOnce(store, { ...claimOf(key), requestHash: "another request" }, async () => ({
+    await once(claimOf(key), async () => ({ value: 1, keep: answer("{}") }));
+    const other = await once({ ...claimOf(key), requestHash: "another request" }, async () => ({
       value: 2,
       keep: answer("{}"),
     }));
@@ -77,7 +79,7 @@ describe("runOnce: the claim, the work and the stored response in one transactio
   it("undo: a 5xx rolls back what the work wrote and frees the key", async () => {
     const key = crypto.randomUUID();
     const title = `undone ${key}`;
-    const first = await runOnce(store, claimOf(key), async (tx) => {
+    const first = await once(claimOf(key), async (tx) => {
       await createTask(tx, { title });
       return { value: "failed", keep: "undo" as const };
     });
@@ -94,8 +96,8 @@ describe("runOnce: the claim, the work and the stored response in one transactio
       await createTask(tx, { title });
       return { value: "token", keep: "forget" as const };
     };
-    expect((await runOnce(store, claimOf(key), work)).kind).toBe("ran");
-    expect((await runOnce(store, claimOf(key), work)).kind).toBe("ran");
+    expect((await once(claimOf(key), work)).kind).toBe("ran");
+    expect((await once(claimOf(key), work)).kind).toBe("ran");
     expect(await titled(title)).toHaveLength(2);
     expect(await rowOf(key)).toBeUndefined();
   });
@@ -103,7 +105,7 @@ describe("runOnce: the claim, the work and the stored response in one transactio
   it("a failed statement writes nothing, and its 4xx answer is still the key's", async () => {
     const key = crypto.randomUUID();
     const title = `failed statement ${key}`;
-    const result = await runOnce(store, claimOf(key), async (tx) => {
+    const result = await once(claimOf(key), async (tx) => {
       await createTask(tx, { title });
       // A CHECK violation, as a route's statement meets one: the transaction can only roll back.
       const error = await tx.db
@@ -125,7 +127,7 @@ describe("runOnce: the claim, the work and the stored response in one transactio
     const key = crypto.randomUUID();
     const before = store.committed.length;
     let seen = -1;
-    await runOnce(store, claimOf(key), async (tx) => {
+    await once(claimOf(key), async (tx) => {
       await createTask(tx, { title: `reported ${key}` });
       seen = store.committed.length;
       return { value: 1, keep: answer("{}") };
@@ -143,9 +145,9 @@ describe("runOnce: the claim, the work and the stored response in one transactio
       });
       return { value: 1, keep: answer("{}") };
     };
-    await runOnce(store, claimOf(key), work);
+    await once(claimOf(key), work);
     expect(events).toEqual(["after commit, key row done"]);
-    expect((await runOnce(store, claimOf(key), work)).kind).toBe("replay");
+    expect((await once(claimOf(key), work)).kind).toBe("replay");
     expect(events).toHaveLength(1);
   });
 });
@@ -155,7 +157,7 @@ describe("runOnce: a retry while the first request still holds the key", () => {
     const key = crypto.randomUUID();
     const title = `waited ${key}`;
     const held = await holdKey(key);
-    const retry = runOnce(store, claimOf(key), async (tx) => {
+    const retry = once(claimOf(key), async (tx) => {
       await createTask(tx, { title });
       return { value: "ran", keep: answer("{}") };
     });
@@ -169,7 +171,7 @@ describe("runOnce: a retry while the first request still holds the key", () => {
     const key = crypto.randomUUID();
     const title = `took over ${key}`;
     const held = await holdKey(key);
-    const retry = runOnce(store, claimOf(key), async (tx) => {
+    const retry = once(claimOf(key), async (tx) => {
       await createTask(tx, { title });
       return { value: "ran", keep: answer("{}") };
     });
@@ -185,7 +187,7 @@ describe("runOnce: a retry while the first request still holds the key", () => {
     const title = `gave up ${key}`;
     const held = await holdKey(key);
     const started = Date.now();
-    const retry = await runOnce(store, claimOf(key), async (tx) => {
+    const retry = await once(claimOf(key), async (tx) => {
       await createTask(tx, { title }).catch(() => undefined);
       return { value: "ran", keep: answer("{}") };
     });
@@ -202,7 +204,7 @@ describe("runOnce: a retry while the first request still holds the key", () => {
     const title = `concurrent ${key}`;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        runOnce(store, claimOf(key), async (tx) => {
+        once(claimOf(key), async (tx) => {
           await createTask(tx, { title });
           return { value: i, keep: answer(`{"by":${i}}`) };
         }),

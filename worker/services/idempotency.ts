@@ -141,8 +141,7 @@ const IN_PROGRESS_WAIT_MS = 3000;
  */
 export async function runOnce<T>(
   store: Store,
-  input: ClaimInput,
-  work: (tx: Store) => Promise<Outcome<T>>,
+  { work, ...input }: ClaimInput & { work: (tx: Store) => Promise<Outcome<T>> },
 ): Promise<{ kind: "ran"; value: T } | Refusal> {
   if (!store.pipeline) throw new Error("runOnce needs a store with a pipeline()");
   const pipe = store.pipeline();
