@@ -99,7 +99,11 @@ export async function catchUp(ctx: CatchUpContext): Promise<ScenarioResult> {
       throw new Error(`expected ${count} new changes, the log has ${rows} (seq ${since} to ${head})`);
     }
 
-    const limit = await copyOut(ctx.db.sql, since, head);
+    // The fastest of three: one COPY right after the writes measured 49,284 changes/s in one run and
+    // 213,114 in another on this machine (2026-12-04), and the ratio followed it (0.39 and 0.09).
+    const copies = [];
+    for (let i = 0; i < 3; i++) copies.push(await copyOut(ctx.db.sql, since, head));
+    const limit = copies.reduce((best, copy) => (copy.totalMs < best.totalMs ? copy : best));
     if (limit.rows !== count) throw new Error(`COPY returned ${limit.rows} rows, expected ${count}`);
     const limitRate = (limit.rows / limit.totalMs) * 1000;
 
@@ -153,7 +157,7 @@ export async function catchUp(ctx: CatchUpContext): Promise<ScenarioResult> {
       ],
       notes: [
         `${count.toLocaleString("en-US")} tasks inserted ${WRITE_BATCH} per statement; the triggers wrote the changes in ${round(writeMs / 1000)} s.`,
-        `COPY: ${limit.rows.toLocaleString("en-US")} rows, ${round(limit.bytes / 2 ** 20)} MiB in ${round(limit.totalMs)} ms, straight to Postgres (the API goes through PgBouncer).`,
+        `COPY: ${limit.rows.toLocaleString("en-US")} rows, ${round(limit.bytes / 2 ** 20)} MiB in ${round(limit.totalMs)} ms, the fastest of ${copies.map((copy) => round(copy.totalMs)).join(", ")} ms, straight to Postgres (the API goes through PgBouncer).`,
       ],
     };
   } finally {
