@@ -7,8 +7,8 @@ import { viewColumns } from "./views";
 /**
  * The views of views.ts as SQL over a change-log row's `data`, rendered to JSON text in Postgres, so a
  * page of GET /changes leaves the database as the bytes it is served as: parsing each row's JSON,
- * shaping it and serialising it again was most of the Worker's CPU per page (bench/history.md,
- * section 6). Every expression must give the JSON value that `toChange` gives for the same row;
+ * shaping it and serialising it again was about half of the Worker's CPU per page, and Postgres
+ * renders it in less (bench/history.md, section 6). Every expression must give the JSON value that `toChange` gives for the same row;
  * views-json.test.ts compares the two over every entity and the instants' edges.
  *
  * Plain SQL text rather than drizzle's `sql` chunks: it holds no parameters, and drizzle walking a
