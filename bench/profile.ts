@@ -1,14 +1,15 @@
 /**
  * `npm run bench:profile` (BENCH_ENDPOINT=createTask|getTask|listTasks|patchTask|…, default
- * getTask): a CPU profile of the Worker while autocannon loads one endpoint, through wrangler's
- * DevTools endpoint. Prints where the isolate's time goes, by package and by function: the tool
+ * getTask; catchUp is scenario 3's page of 1,000 changes): a CPU profile of the Worker while
+ * autocannon loads one endpoint, through wrangler's DevTools endpoint. Prints where the isolate's time goes, by package and by function: the tool
  * for finding the gap between an endpoint and the constant-JSON Worker in scenario 1.
  * BENCH_PROFILE_OUT=<file>.cpuprofile also writes the profile, for Chrome DevTools' Performance panel.
  */
 
 import { writeFileSync } from "node:fs";
 import { devtools } from "../scripts/lib/devtools.ts";
-import { ENDPOINTS, SEEDED } from "./lib/endpoints.ts";
+import { CHANGES_LIMIT_MAX } from "../worker/routes/changes/schemas.ts";
+import { ENDPOINTS, type Endpoint, SEEDED } from "./lib/endpoints.ts";
 import { load } from "./lib/http-load.ts";
 import { startPgbouncer } from "./lib/pgbouncer.ts";
 import { ADMIN_TOKEN, seedTasks, startApp, startDatabase } from "./lib/stack.ts";
@@ -25,9 +26,19 @@ interface Profile {
   samples: number[];
 }
 
-const name = (process.env.BENCH_ENDPOINT ?? "getTask") as keyof typeof ENDPOINTS;
-const endpoint = ENDPOINTS[name];
-if (!endpoint) throw new Error(`BENCH_ENDPOINT must be one of ${Object.keys(ENDPOINTS).join(", ")}`);
+/** Profiled only: scenario 3's page (the largest), over the changes the seeded tasks wrote. */
+const PROFILED: Record<string, Endpoint> = {
+  ...ENDPOINTS,
+  catchUp: {
+    name: `GET /changes?since=0&limit=${CHANGES_LIMIT_MAX}`,
+    method: "GET",
+    path: () => `/changes?since=0&limit=${CHANGES_LIMIT_MAX}`,
+    status: 200,
+  },
+};
+const name = process.env.BENCH_ENDPOINT ?? "getTask";
+const endpoint = PROFILED[name];
+if (!endpoint) throw new Error(`BENCH_ENDPOINT must be one of ${Object.keys(PROFILED).join(", ")}`);
 
 /** The package a script belongs to, or the project folder for our own code. */
 const owner = (url: string) => {

@@ -39,3 +39,52 @@ describe("corkable (one socket write per statement)", () => {
     socket.uncork();
   });
 });
+
+/**
+ * What pg-cloudflare's socket holds once connected: the socket's byte stream, its default reader
+ * taken, and the chunks it emits to pg.
+ */
+class ConnectedSocket extends RecordingSocket {
+  chunks: Buffer[] = [];
+  _cfSocket: { readable: ReadableStream<Uint8Array> };
+  _cfReader: ReadableStreamDefaultReader<Uint8Array>;
+  constructor(readable: ReadableStream<Uint8Array>) {
+    super();
+    this._cfSocket = { readable };
+    this._cfReader = readable.getReader();
+  }
+  emit(event: string, chunk: Buffer) {
+    if (event === "data") this.chunks.push(chunk);
+    return true;
+  }
+}
+
+describe("corkable (reads of up to 64 KiB)", () => {
+  it("takes what has arrived in reads of up to 64 KiB, in order, each chunk pg is given its own copy", async () => {
+    // 150 arrivals of 4 KiB, as a page of GET /changes reached the default reader; each byte tells its offset.
+    const arrivals = Array.from({ length: 150 }, (_, n) =>
+      Uint8Array.from({ length: 4096 }, (_, i) => (n * 4096 + i) % 251),
+    );
+    const source: UnderlyingByteSource = {
+      type: "bytes",
+      start(controller) {
+        for (const arrival of arrivals) controller.enqueue(arrival.slice());
+        controller.close();
+      },
+    };
+    const readable = new ReadableStream(source) as ReadableStream<Uint8Array>;
+    const Socket = corkable(ConnectedSocket as unknown as new () => WritableSocket);
+    const socket = new (
+      Socket as unknown as new (
+        r: ReadableStream<Uint8Array>,
+      ) => ConnectedSocket & { _listen(): Promise<void> }
+    )(readable);
+    await socket._listen();
+
+    const received = Buffer.concat(socket.chunks);
+    expect(received.length).toBe(150 * 4096);
+    expect(received.every((byte: number, i: number) => byte === i % 251)).toBe(true);
+    expect(socket.chunks.length).toBeLessThanOrEqual(Math.ceil((150 * 4096) / 65536));
+    expect(new Set(socket.chunks.map((chunk) => chunk.buffer)).size).toBe(socket.chunks.length);
+  });
+});

@@ -4,6 +4,7 @@ import { changeCursor, changes } from "../db/schema";
 import { GoneError } from "./errors";
 import type { Store } from "./store";
 import { attachmentView, personView, projectView, reminderView, taskView } from "./views";
+import { changeJson } from "./views-json";
 
 /** A change-log row as the driver returns it (bigint seq as text, timestamps as Date or text). */
 export type ChangeRowLike = {
@@ -46,27 +47,39 @@ export interface ChangePage {
 }
 
 /**
- * The changes committed after `since`, in seq (= commit) order. Without `since`, no changes and the
- * current position, so a client can note it before loading lists and continue from it afterwards.
- * One statement, so the retention mark and the rows come from one snapshot.
+ * The changes committed after `since`, in seq (= commit) order, as the JSON text of a `ChangePage`.
+ * Without `since`, no changes and the current position, so a client can note it before loading
+ * lists and continue from it afterwards. One statement, so the retention mark and the rows come
+ * from one snapshot; Postgres renders the changes (views-json.ts), so the page is never parsed here.
  * @throws GoneError when `since` is older than the retained history, or beyond its end.
  */
-export async function listChanges(store: Store, input: { since?: number; limit: number }): Promise<ChangePage> {
+export async function listChangesJson(store: Store, input: { since?: number; limit: number }): Promise<string> {
   const since = input.since ?? Number.MAX_SAFE_INTEGER;
-  const { rows } = await store.db.execute<
-    Partial<ChangeRowLike> & { pruned_through: string | number; last_seq: string | number }
-  >(sql`
-    select k.pruned_through, k.last_seq, c.seq, c.entity, c.op, c.entity_id, c.data, c.at
+  const {
+    rows: [head],
+  } = await store.db.execute<{
+    pruned_through: string | number;
+    last_seq: string | number;
+    found: string | number;
+    page_end: string | number | null;
+    page: string | null;
+  }>(sql`
+    select k.pruned_through, k.last_seq, p.found, p.page_end, p.page
     from ${changeCursor} k
-    left join lateral (
-      select * from ${changes} where ${changes.seq} > ${since} order by ${changes.seq} limit ${input.limit + 1}
-    ) c on true
-    where k.id = 1
-    order by c.seq`);
-  const head = rows[0];
+    cross join lateral (
+      -- One row past the page says whether more follow.
+      select count(*) as found,
+             max(c.seq) filter (where c.n <= ${input.limit}) as page_end,
+             string_agg(${sql.raw(changeJson("c"))}, ',' order by c.seq) filter (where c.n <= ${input.limit}) as page
+      from (
+        select *, row_number() over (order by ${changes.seq}) as n from ${changes}
+        where ${changes.seq} > ${since} order by ${changes.seq} limit ${input.limit + 1}
+      ) c
+    ) p
+    where k.id = 1`);
   const prunedThrough = Number(head?.pruned_through ?? 0);
   const lastSeq = Number(head?.last_seq ?? 0);
-  if (input.since === undefined) return { changes: [], next_since: lastSeq, has_more: false };
+  if (input.since === undefined) return `{"changes":[],"next_since":${lastSeq},"has_more":false}`;
   if (input.since < prunedThrough) {
     throw new GoneError(
       `Changes up to seq ${prunedThrough} have been pruned, so the history after ${input.since} is incomplete; ` +
@@ -79,13 +92,9 @@ export async function listChanges(store: Store, input: { since?: number; limit: 
         "Reload tasks and reminders, then continue from GET /changes without since.",
     );
   }
-  const found = rows.filter((row) => row.seq != null).map((row) => toChange(row as ChangeRowLike));
-  const page = found.slice(0, input.limit);
-  return {
-    changes: page,
-    next_since: page.at(-1)?.seq ?? input.since,
-    has_more: found.length > input.limit,
-  };
+  const nextSince = head?.page_end == null ? input.since : Number(head.page_end);
+  const hasMore = Number(head?.found ?? 0) > input.limit;
+  return `{"changes":[${head?.page ?? ""}],"next_since":${nextSince},"has_more":${hasMore}}`;
 }
 
 /** What the given transactions wrote to the change log, in seq order (the `changes_txid_idx` lookup). */

@@ -1,4 +1,4 @@
-import { getTableColumns, type Table } from "drizzle-orm";
+import { type Column, getTableColumns, type Table } from "drizzle-orm";
 import { isoInstant } from "../db/instant-range";
 import {
   attachments,
@@ -27,6 +27,22 @@ const INTERNAL = new Map<Table, Readonly<Record<string, true>>>([
   [projects, PROJECT_INTERNAL],
 ]);
 
+const shown = new Map<Table, readonly (readonly [string, Column])[]>();
+
+/**
+ * The columns of `table` that the API shows, in declaration order: every one but its internal ones.
+ * One list for the JavaScript views and the SQL ones (views-json.ts), so the two cannot drift.
+ */
+export function viewColumns(table: Table): readonly (readonly [string, Column])[] {
+  let columns = shown.get(table);
+  if (!columns) {
+    const internal = INTERNAL.get(table) ?? {};
+    columns = Object.entries(getTableColumns(table)).filter(([key]) => !internal[key]);
+    shown.set(table, columns);
+  }
+  return columns;
+}
+
 /**
  * Shapes a row of `table` as the API shows it: every column the table declares but its internal
  * ones, timestamps as ISO 8601 UTC (never throwing on a row older than the instant range). The same function serves rows read by drizzle (Dates) and rows
@@ -34,10 +50,8 @@ const INTERNAL = new Map<Table, Readonly<Record<string, true>>>([
  * `data`, a room notice and a REST response show one resource the same way.
  */
 export function toResource<T extends Table>(table: T, row: Record<string, unknown>) {
-  const internal = INTERNAL.get(table) ?? {};
   const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    if (internal[key]) continue;
+  for (const [key, column] of viewColumns(table)) {
     const value = row[key] ?? row[column.name];
     out[key] =
       column.columnType === "PgTimestamp" && value != null ? isoInstant(value as string | Date) : (value ?? null);
