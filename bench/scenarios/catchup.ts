@@ -151,7 +151,7 @@ export async function catchUp(ctx: CatchUpContext): Promise<ScenarioResult> {
           peakMiB: round(peakMiB),
           note: `${round(responseBytes / pages / 1024, 0)} KiB of JSON per page; p50/p99 are per page`,
         }),
-        row("listChanges() in Node through the same pooler: the service alone, no Worker, no HTTP", node, {
+        row("listChangesJson() in Node through the same pooler: the service alone, no Worker, no HTTP", node, {
           note: "same SQL, and the page parsed as the client above parses it; the difference is the Worker and HTTP",
         }),
       ],
