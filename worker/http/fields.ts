@@ -1,8 +1,8 @@
-import { z } from "@hono/zod-openapi";
 import { createSchemaFactory } from "drizzle-zod";
 import { DATE_MAX, DATE_MIN, INSTANT_RANGE_TEXT, inInstantRange } from "../db/instant-range";
 import { canonicalRule, parseRule, RuleError } from "../time/rrule";
 import { normalizeTimeZone } from "../time/zone";
+import { z } from "./zod";
 
 /** drizzle-zod bound to the OpenAPI-aware zod, so derived schemas can carry `.openapi()` metadata. */
 export const { createInsertSchema, createSelectSchema } = createSchemaFactory({ zodInstance: z });

@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { FIELD_LOCATIONS } from "../services/errors";
+import { z } from "./zod";
 
 /**
  * RFC 9457 problem details, the one error format of the API; the OpenAPI document shows this schema.

@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "hono";
 import type { HonoEnv } from "../env";
@@ -6,6 +5,7 @@ import { log } from "../http/log";
 import { problemFor } from "../http/on-error";
 import { type Problem, problem } from "../http/problem";
 import { invalidInput } from "../http/validation";
+import { z } from "../http/zod";
 import { assertScope } from "../middleware/auth";
 import { sha256Hex } from "../services/api-keys";
 import { type Outcome, runOnce, withholdFields } from "../services/idempotency";

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "../http/zod";
 
 type JsonSchema = { [key: string]: unknown };
 

@@ -1,6 +1,7 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../env";
 import { empty, json, problems } from "../http/openapi";
+import { z } from "../http/zod";
 import { scoped } from "../middleware/auth";
 import { IDLE_STREAM_SECONDS, idleEventStream } from "./idle-stream";
 import { readMcpMessage } from "./message";

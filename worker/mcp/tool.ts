@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import type { Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { ApiScope } from "../db/schema";
+import { z } from "../http/zod";
 import type { Principal } from "../services/api-keys";
 import type { Store } from "../services/store";
 import type { WebhookSettings } from "../settings";

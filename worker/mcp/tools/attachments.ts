@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "../../http/zod";
 import { AttachmentListQuery, AttachmentPage } from "../../routes/attachments/schemas";
 import { toAttachment } from "../../routes/attachments/view";
 import * as service from "../../services/attachments";

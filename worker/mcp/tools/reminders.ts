@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../http/fields";
+import { z } from "../../http/zod";
 import {
   CreateReminder,
   checkSnoozeTime,

@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { timestampInput, timestampOutput, timeZoneInput } from "../../http/fields";
+import { z } from "../../http/zod";
 import { AGENDA_MAX_DAYS } from "../../services/agenda";
 import { Reminder } from "../reminders/schemas";
 import { assigneeFilter, Task } from "../tasks/schemas";

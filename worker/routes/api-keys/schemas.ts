@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import { API_KEY_INTERNAL, API_SCOPES, apiKeys } from "../../db/schema";
 import { createSelectSchema, text, timestampOutput } from "../../http/fields";
+import { z } from "../../http/zod";
 
 export const ApiKey = createSelectSchema(apiKeys, {
   created_at: timestampOutput(),

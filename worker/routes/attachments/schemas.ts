@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import { attachments, CONTENT_TYPE_MAX, FILENAME_MAX } from "../../db/schema";
 import { createSelectSchema, cursor, limit, page, timestampOutput } from "../../http/fields";
+import { z } from "../../http/zod";
 
 export const Attachment = createSelectSchema(attachments, {
   filename: z.string().openapi({ example: "receipt.pdf", description: "As uploaded; served only as a download." }),

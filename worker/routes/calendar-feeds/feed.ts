@@ -1,7 +1,8 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { problems } from "../../http/openapi";
 import { problem, problemResponse } from "../../http/problem";
+import { z } from "../../http/zod";
 import { sha256Hex } from "../../services/api-keys";
 import { feedTasks, findCalendarFeed } from "../../services/calendar-feeds";
 import { FeedFile } from "./schemas";

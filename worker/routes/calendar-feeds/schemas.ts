@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import { CALENDAR_FEED_INTERNAL, calendarFeeds } from "../../db/schema";
 import { createSelectSchema, text, timestampOutput } from "../../http/fields";
+import { z } from "../../http/zod";
 
 export const CalendarFeed = createSelectSchema(calendarFeeds, {
   prefix: z

@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import { changes } from "../../db/schema";
 import { timestampOutput } from "../../http/fields";
+import { z } from "../../http/zod";
 import { Attachment } from "../attachments/schemas";
 import { Person } from "../people/schemas";
 import { Project } from "../projects/schemas";

@@ -1,10 +1,11 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import pkg from "../../../package.json";
 import { isDatabaseUnavailable } from "../../db/errors";
 import type { HonoEnv } from "../../env";
 import { errorFields, log } from "../../http/log";
 import { json, problemResponses } from "../../http/openapi";
+import { z } from "../../http/zod";
 import { UnavailableError } from "../../services/errors";
 
 const Health = z.object({ status: z.literal("ok"), db: z.literal("ok"), version: z.string() }).openapi("Health");

@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { API_SCOPES } from "../../db/schema";
+import { z } from "../../http/zod";
 
 export const Caller = z
   .object({

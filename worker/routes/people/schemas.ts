@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import { PERSON_NAME_MAX, people } from "../../db/schema";
 import {
   clearable,
@@ -11,6 +10,7 @@ import {
   timestampOutput,
   timeZoneInput,
 } from "../../http/fields";
+import { z } from "../../http/zod";
 import { recipientProblem } from "../../services/recipients";
 
 export const Person = createSelectSchema(people, {

@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import { PROJECT_INTERNAL, PROJECT_NAME_MAX, projects } from "../../db/schema";
 import { createSelectSchema, cursor, limit, page, text, timestampOutput } from "../../http/fields";
+import { z } from "../../http/zod";
 
 const color = z
   .string()

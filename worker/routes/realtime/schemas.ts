@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
 import { timestampOutput } from "../../http/fields";
+import { z } from "../../http/zod";
 
 export const RoomToken = z
   .object({

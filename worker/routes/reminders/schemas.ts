@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import {
   deliveryState,
   OFFSET_MINUTES_MAX,
@@ -18,6 +17,7 @@ import {
   timestampInput,
   timestampOutput,
 } from "../../http/fields";
+import { z } from "../../http/zod";
 import { recipientProblem } from "../../services/recipients";
 
 type ReminderChannel = (typeof reminderChannel.enumValues)[number];

@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import {
   DESCRIPTION_MAX,
   LABEL_MAX,
@@ -25,6 +24,7 @@ import {
   timestampOutput,
   timeZoneInput,
 } from "../../http/fields";
+import { z } from "../../http/zod";
 import { CreateReminder, Reminder, recipientSuitsChannel } from "../reminders/schemas";
 
 /** One label as written: 1–50 characters, trimmed. */

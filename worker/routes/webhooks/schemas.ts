@@ -1,6 +1,6 @@
-import { z } from "@hono/zod-openapi";
 import { DELIVERY_INTERNAL, WEBHOOK_INTERNAL, webhookDeliveries, webhookSubscriptions } from "../../db/schema";
 import { createSelectSchema, cursor, limit, page, text, timestampOutput } from "../../http/fields";
+import { z } from "../../http/zod";
 import { WEBHOOK_EVENTS } from "../../webhooks/events";
 
 const EVENTS_TEXT = `${WEBHOOK_EVENTS.map((e) => `\`${e}\``).join(", ")}, or \`*\` for all of them`;
