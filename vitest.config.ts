@@ -35,6 +35,9 @@ function workersProject(options: {
     plugins: [
       staticImports(),
       cloudflareTest(({ inject }) => ({
+        // The source itself, not wrangler.toml's `main` (dist/worker/, the split bundle `wrangler dev` runs):
+        // Vite bundles it for the tests, and the Node tests' `wrangler dev` covers the deployed bundle.
+        main: "./worker/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           hyperdrives: { HYPERDRIVE: inject(options.database), SCRATCH: inject("scratchDatabaseUrl") },

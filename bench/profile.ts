@@ -52,8 +52,10 @@ const owner = (url: string) => {
 const db = await startDatabase();
 const pooler = await startPgbouncer({ host: "127.0.0.1", port: db.port });
 await seedTasks(db.sql, SEEDED + 20_000);
-// Unminified, so the profile names our functions (wrangler.toml minifies what it ships).
-const app = await startApp(pooler.url, {}, { flags: ["--minify=false"] });
+// Unminified, so the profile names our functions (the Worker's build minifies what it ships; wrangler dev
+// runs that build, which reads WORKER_MINIFY from the environment it inherits).
+process.env.WORKER_MINIFY = "false";
+const app = await startApp(pooler.url);
 try {
   const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
   await load(app.url, endpoint, { connections: 16, seconds: 2, headers });

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { packageOf, type WorkerBuild } from "./worker-build.ts";
 
@@ -55,7 +55,12 @@ export function summarizeProfile(profilePath: string, build: WorkerBuild): Start
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
-  const own = (id: number) => build.modules.includes(basename(nodes.get(id)!.callFrame.url));
+  // A frame's module, as named in the upload (the app's chunks sit in lazy/); none for the runtime's code.
+  const moduleOf = (id: number) => {
+    const url = nodes.get(id)!.callFrame.url;
+    return build.modules.find((m) => url === m || url.endsWith(`/${m}`));
+  };
+  const own = (id: number) => moduleOf(id) !== undefined;
   // V8 runs a module's top level as one anonymous function: the module body.
   const isBody = (id: number) => own(id) && nodes.get(id)!.callFrame.functionName === "";
   const underBody = (id: number) => {
@@ -88,7 +93,7 @@ export function summarizeProfile(profilePath: string, build: WorkerBuild): Start
   for (const [id, ms] of selfMs) {
     if (!own(id)) continue;
     const node = nodes.get(id)!;
-    const starts = sections.get(basename(node.callFrame.url))!;
+    const starts = sections.get(moduleOf(id)!)!;
     if (!isBody(id)) add(sourceAt(starts, node.callFrame.lineNumber), ms);
     else if (!node.positionTicks?.length) add(TOP_LEVEL, ms);
     else {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -50,7 +50,10 @@ export async function buildWorker(config?: string): Promise<WorkerBuild> {
     { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" }, maxBuffer: 16 * 2 ** 20 },
   );
   const main = readFileSync(join(dir, "worker.bundle"), "latin1").match(/"main_module":"([^"]+)"/)?.[1];
-  const modules = readdirSync(outdir)
+  // The app's modules are an entry and its chunks in lazy/ (scripts/lib/worker-bundle.ts).
+  const modules = readdirSync(outdir, { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile())
+    .map((f) => relative(outdir, join(f.parentPath, f.name)))
     .filter((f) => f !== METAFILE && f !== "README.md" && !f.endsWith(".map"))
     .sort((a, b) => Number(b === main) - Number(a === main) || a.localeCompare(b));
   const contents = modules.map((f) => readFileSync(join(outdir, f)));
@@ -60,7 +63,8 @@ export async function buildWorker(config?: string): Promise<WorkerBuild> {
     rawBytes: contents.reduce((sum, c) => sum + c.length, 0),
     gzipBytes: gzipSync(Buffer.concat(contents)).length,
     wranglerReport: stdout.match(/Total Upload: .*/)?.[0] ?? "wrangler printed no size",
-    metafile: join(outdir, METAFILE),
+    // With `no_bundle` wrangler writes no metafile; the app's build writes its own.
+    metafile: existsSync(join(outdir, METAFILE)) ? join(outdir, METAFILE) : join(root, "dist/worker.meta.json"),
     // wrangler runs esbuild in the directory of the wrangler.toml.
     esbuildBase: dirname(join(root, config ?? "wrangler.toml")),
     upload: join(dir, "worker.bundle"),
@@ -91,4 +95,31 @@ export function bundleContributors(build: WorkerBuild) {
     }
   }
   return [...bytes].sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * The modules an isolate loads to run `entries` (source files of the app's dynamic-import targets):
+ * the chunks those entries' outputs import statically, transitively, and their size. The app is
+ * split (scripts/lib/worker-bundle.ts), so this is what an isolate compiles for the parts it serves.
+ */
+export function loadedFor(build: WorkerBuild, entries: string[]) {
+  const meta = JSON.parse(readFileSync(build.metafile, "utf8")) as {
+    outputs: Record<string, { entryPoint?: string; imports: { path: string; kind: string; external?: boolean }[] }>;
+  };
+  const chunks = new Set(
+    Object.entries(meta.outputs)
+      .filter(([, out]) => out.entryPoint && entries.includes(out.entryPoint))
+      .map(([path]) => path),
+  );
+  if (chunks.size !== entries.length) throw new Error(`the metafile has no output for some of ${entries.join(", ")}`);
+  for (const chunk of chunks)
+    for (const imported of meta.outputs[chunk]!.imports)
+      if (imported.kind === "import-statement" && !imported.external) chunks.add(imported.path);
+  // The metafile names outputs from the repository's root; the upload holds them under its base_dir.
+  const contents = [...chunks].map((path) => readFileSync(join(build.outdir, relative("dist/worker", path))));
+  return {
+    modules: chunks.size,
+    rawBytes: contents.reduce((sum, c) => sum + c.length, 0),
+    gzipBytes: gzipSync(Buffer.concat(contents)).length,
+  };
 }

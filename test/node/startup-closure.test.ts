@@ -6,36 +6,47 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 /**
- * What an isolate evaluates when it starts: the modules the Worker's entry reaches through static
- * imports, in the bundle a deploy would upload. Everything else loads on first use through
- * `import()` (issue #21). Cloudflare charges the global scope of every cold isolate, and zod alone
- * was about half of it, so this test keeps the heavy parts out of that set.
+ * What an isolate evaluates when it starts: the chunks of the upload that its entry module imports
+ * statically (scripts/lib/worker-bundle.ts splits the Worker; a chunk's code all runs when it is
+ * imported). Everything else loads on first use through `import()` (issue #21). Cloudflare charges
+ * the global scope of every cold isolate, and zod alone was about half of it, so this test keeps the
+ * heavy parts out of that set.
  */
 const ROOT = resolve(import.meta.dirname, "../..");
 
 interface Metafile {
-  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+  inputs: Record<string, unknown>;
+  outputs: Record<
+    string,
+    {
+      entryPoint?: string;
+      imports: { path: string; kind: string; external?: boolean }[];
+      inputs: Record<string, unknown>;
+    }
+  >;
 }
 
 let dir: string;
+let metafile: Metafile;
 let staticClosure: Set<string>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ocs-startup-"));
-  await promisify(execFile)(
-    join(ROOT, "node_modules/.bin/wrangler"),
-    ["deploy", "--dry-run", `--outdir=${join(dir, "out")}`, `--metafile=${join(dir, "meta.json")}`],
-    { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
-  );
-  const { inputs } = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")) as Metafile;
-  const entry = Object.keys(inputs).find((path) => path.endsWith("worker/index.ts"));
-  if (!entry) throw new Error("the metafile has no worker/index.ts");
-  staticClosure = new Set([entry]);
-  for (const path of staticClosure) {
-    for (const imported of inputs[path]?.imports ?? []) {
-      if (imported.kind !== "dynamic-import" && !imported.external) staticClosure.add(imported.path);
+  // What a deploy does: wrangler runs the [build] command, then uploads dist/worker/ as it is.
+  await promisify(execFile)(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", `--outdir=${dir}`], {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+  });
+  metafile = JSON.parse(readFileSync(join(ROOT, "dist/worker.meta.json"), "utf8")) as Metafile;
+  const entry = Object.keys(metafile.outputs).find((out) => metafile.outputs[out]!.entryPoint === "worker/index.ts");
+  if (!entry) throw new Error("the metafile has no output for worker/index.ts");
+  const chunks = new Set([entry]);
+  for (const chunk of chunks) {
+    for (const imported of metafile.outputs[chunk]!.imports) {
+      if (imported.kind === "import-statement" && !imported.external) chunks.add(imported.path);
     }
   }
+  staticClosure = new Set([...chunks].flatMap((chunk) => Object.keys(metafile.outputs[chunk]!.inputs)));
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -69,4 +80,12 @@ it("still holds the entry's own routing and the Durable Objects' classes (the te
   expect(reached("party/sync-room.ts")).toHaveLength(1);
   expect(reached("worker/reminders/clock.ts")).toHaveLength(1);
   expect(reached("node_modules/partyserver/")).not.toEqual([]);
+});
+
+it("bundles zod's English messages only (the other locales are never read)", () => {
+  const locales = Object.keys(metafile.inputs).filter((path) =>
+    /node_modules\/zod\/v4\/locales\/[^/]+\.js$/.test(path),
+  );
+  expect(locales.map((path) => path.split("/").at(-1))).toEqual(expect.arrayContaining(["en.js", "index.js"]));
+  expect(locales).toHaveLength(2);
 });

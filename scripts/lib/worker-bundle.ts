@@ -1,0 +1,121 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { builtinModules } from "node:module";
+import { dirname, join, relative } from "node:path";
+import { build, type Plugin } from "esbuild";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+/** What wrangler.toml uploads (`main`, `base_dir`): the entry and its chunks. */
+export const WORKER_OUT = join(ROOT, "dist/worker");
+/** esbuild's metafile of the last build, outside the upload (the bench and the startup test read it). */
+export const WORKER_METAFILE = join(ROOT, "dist/worker.meta.json");
+
+const BUILTINS = new Set(builtinModules);
+
+/**
+ * Node's built-in modules stay imports, as wrangler's own bundler leaves them (workerd serves them
+ * under `nodejs_compat`). A CommonJS `require()` of one (pg's `require("events")`) cannot stay a
+ * `require` in an ES module, so it becomes a module that imports the built-in, as wrangler's
+ * nodejs_compat plugin does.
+ */
+const nodeBuiltins: Plugin = {
+  name: "node-builtins",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      if (!BUILTINS.has(args.path.replace(/^node:/, ""))) return undefined;
+      if (args.kind === "require-call") return { path: args.path, namespace: "node-require" };
+      return { path: args.path, external: true };
+    });
+    b.onLoad({ filter: /.*/, namespace: "node-require" }, (args) => ({
+      contents: `import builtin from ${JSON.stringify(args.path)}; module.exports = builtin;`,
+      loader: "js",
+    }));
+    b.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+/**
+ * zod's error messages in English only. `@hono/zod-openapi` extends the whole `z` namespace, and
+ * `z.core.locales` re-exports every language's messages, so a bundler must keep all ~50 of them
+ * (258 KiB of the 448 KiB zod took, issue #21). zod configures English itself (`config(en())` in
+ * its classic entry) and the API answers in English, so the other locales are never read. They
+ * are imported by relative path inside zod, which no alias reaches; this replaces the index.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onLoad({ filter: /[/\\]zod[/\\]v4[/\\]locales[/\\]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+/**
+ * Bundles the Worker as it is deployed and run under `wrangler dev` (wrangler.toml's `[build]`):
+ * one small entry module and a chunk per part. Wrangler's own bundler emits a single module, so
+ * every isolate compiled all 1.4 MB at start although `worker/index.ts` imports each part on first
+ * use; with code splitting an isolate compiles the entry (its routing and the Durable Objects'
+ * classes) and then only the chunks its requests import. The options mirror wrangler's (its
+ * conditions, target and syntax, `nodejs_compat`'s handling of built-ins).
+ */
+export async function bundleWorker() {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: { index: "worker/index.ts" },
+    outdir: WORKER_OUT,
+    chunkNames: "lazy/[name]-[hash]",
+    // wrangler's default module rules take `.mjs` as ES modules (and `.js` as CommonJS).
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    target: "es2024",
+    supported: { "import-source": true, using: true },
+    conditions: ["workerd", "worker", "browser"],
+    // `npm run bench:profile` asks for names: WORKER_MINIFY=false reaches this through wrangler dev.
+    minify: process.env.WORKER_MINIFY !== "false",
+    sourcemap: true,
+    metafile: true,
+    write: false,
+    define: {
+      "process.env.NODE_ENV": '"production"',
+      "global.process.env.NODE_ENV": '"production"',
+      "globalThis.process.env.NODE_ENV": '"production"',
+      "navigator.userAgent": '"Cloudflare-Workers"',
+    },
+    plugins: [nodeBuiltins, zodEnglishOnly],
+    logLevel: "warning",
+  });
+  await mkdir(WORKER_OUT, { recursive: true });
+  const written = new Set<string>();
+  for (const file of result.outputFiles) {
+    written.add(file.path);
+    await writeIfChanged(file.path, file.contents);
+  }
+  await removeStale(WORKER_OUT, written);
+  await writeIfChanged(WORKER_METAFILE, new TextEncoder().encode(JSON.stringify(result.metafile)));
+  return { files: [...written].map((path) => relative(WORKER_OUT, path)), metafile: result.metafile };
+}
+
+/**
+ * `wrangler dev` runs this build on start, and the tests start several at once: a file is replaced
+ * whole (written beside it, then renamed) and only when it changed, so a concurrent reader never
+ * sees half a chunk and an unchanged build does not wake wrangler's watcher.
+ */
+async function writeIfChanged(path: string, contents: Uint8Array) {
+  const old = await readFile(path).catch(() => undefined);
+  if (old?.equals(contents)) return;
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, path);
+}
+
+/** Chunks of an earlier build: find_additional_modules would upload them too. */
+async function removeStale(dir: string, keep: Set<string>) {
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isFile() && !keep.has(path) && !path.endsWith(".tmp")) await rm(path, { force: true });
+  }
+}
