@@ -112,10 +112,10 @@ async function writeIfChanged(path: string, contents: Uint8Array) {
   await rename(temporary, path);
 }
 
-/** Chunks of an earlier build: find_additional_modules would upload them too. */
+/** Chunks of an earlier build (find_additional_modules would upload them too); index.d.ts is committed. */
 async function removeStale(dir: string, keep: Set<string>) {
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     const path = join(entry.parentPath, entry.name);
-    if (entry.isFile() && !keep.has(path) && !path.endsWith(".tmp")) await rm(path, { force: true });
+    if (entry.isFile() && !keep.has(path) && /\.mjs(\.map)?$/.test(path)) await rm(path, { force: true });
   }
 }
