@@ -70,7 +70,8 @@ export async function importProfile(build: WorkerBuild, profilePath: string): Pr
 /** Runs `body` (which imports `main`) in a fresh Node with cloudflare:* stubbed; returns its last line of output. */
 async function runImport(build: WorkerBuild, body: string) {
   const main = join(build.outdir, build.modules[0]!);
-  const source = readFileSync(main, "utf8");
+  // Every module's imports: the app's chunks (lazy/) import cloudflare:* and the builtins too.
+  const source = build.modules.map((m) => readFileSync(join(build.outdir, m), "utf8")).join("\n");
   // registerHooks runs in the importing thread, so the import pays no hook-thread round trips.
   // The format hint spares Node parsing the file twice to guess CommonJS or ES module (no package.json).
   // The ES module loader, the builtins and the web globals Node loads lazily are warmed first.

@@ -3,6 +3,12 @@ import { bundleContributors } from "../lib/worker-build.ts";
 import type { Measured } from "./footprint-measured.ts";
 
 const share = (part: number, whole: number) => `${Math.round((100 * part) / whole)} %`;
+/** The app's upload is an entry and ~100 chunks (scripts/lib/worker-bundle.ts): named by folder, counted. */
+const moduleList = (modules: string[]) => {
+  const top = modules.filter((m) => !m.includes("/"));
+  const nested = modules.length - top.length;
+  return [...top, ...(nested ? [`${nested} chunks in lazy/, each loaded on first import`] : [])].join(", ");
+};
 
 /** What the footprint rows include, what the bundle and its startup are made of. */
 export function footprintNotes(app: Measured, hello: Measured, { runs, pollMs }: { runs: number; pollMs: number }) {
@@ -16,7 +22,7 @@ export function footprintNotes(app: Measured, hello: Measured, { runs, pollMs }:
     for (const [where, ms] of p.bySource) startup.set(where, (startup.get(where) ?? 0) + ms / runs);
   const startupTotal = [...startup.values()].reduce((a, b) => a + b, 0);
   return [
-    `Sizes are the modules \`wrangler deploy --dry-run --outdir\` emits (${app.build.modules.join(", ")}; source maps ` +
+    `Sizes are the modules \`wrangler deploy --dry-run --outdir\` emits (${moduleList(app.build.modules)}; source maps ` +
       "left out, as in wrangler's own figure), gzip at zlib's default level 6 over their concatenation, as wrangler " +
       `computes it. wrangler printed: app "${app.build.wranglerReport}", hello "${hello.build.wranglerReport}".`,
     "Size limits: Cloudflare removed the compressed limits (3 MiB Free, 10 MiB Paid) on 2026-09-04 and now checks " +
