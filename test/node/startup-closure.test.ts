@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 const ROOT = resolve(import.meta.dirname, "../..");
 
 interface Metafile {
-  inputs: Record<string, unknown>;
+  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
   outputs: Record<
     string,
     {
@@ -88,4 +88,34 @@ it("bundles zod's English messages only (the other locales are never read)", () 
   );
   expect(locales.map((path) => path.split("/").at(-1))).toEqual(expect.arrayContaining(["en.js", "index.js"]));
   expect(locales).toHaveLength(2);
+});
+
+it("runs every module of ours after what it imports: each import's chunk is among its own chunk's static imports", () => {
+  // esbuild's code splitting links a re-exported name straight to the chunk that defines it and can
+  // drop the chunk of the module in between, with its side effects: a schema chunk that took `z`
+  // from @hono/zod-openapi ran before zod had `.openapi()` (worker/http/zod.ts). A missing chunk here
+  // is a side effect that may run late, or never, in a fresh isolate.
+  const chunkOf = new Map<string, string>();
+  for (const [chunk, out] of Object.entries(metafile.outputs))
+    for (const input of Object.keys(out.inputs)) chunkOf.set(input, chunk);
+  const closure = (chunk: string) => {
+    const seen = new Set([chunk]);
+    for (const at of seen)
+      for (const imported of metafile.outputs[at]!.imports)
+        if (imported.kind === "import-statement" && !imported.external) seen.add(imported.path);
+    return seen;
+  };
+  const late: string[] = [];
+  for (const [chunk, out] of Object.entries(metafile.outputs)) {
+    const loaded = closure(chunk);
+    for (const input of Object.keys(out.inputs)) {
+      if (!/^(worker|party)\//.test(input)) continue;
+      for (const imported of metafile.inputs[input]!.imports) {
+        const holder = chunkOf.get(imported.path);
+        if (imported.kind === "import-statement" && holder && !loaded.has(holder))
+          late.push(`${input} → ${imported.path}`);
+      }
+    }
+  }
+  expect(late).toEqual([]);
 });
