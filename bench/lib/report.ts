@@ -55,7 +55,7 @@ export function writeResults(run: Run) {
     `Written by \`${run.quick ? "BENCH_QUICK=1 " : ""}npm run bench\` on ${new Date().toISOString().slice(0, 16)}Z at commit ${run.commit}, in ${Math.round(run.elapsedSeconds)} s.`,
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, workerd ${m.workerd} (wrangler ${m.wrangler}), ${m.postgres}, ${m.pgbouncer}; load average at the start ${m.load}.`,
     "Every limit was measured in the same run on the same machine; absolute numbers drift between runs, the ratios much less.",
-    "Rerun: `npm run bench` (all scenarios, under ten minutes), `BENCH_QUICK=1 npm run bench` (smoke run), `BENCH_ONLY=edge,rest npm run bench` (a subset).",
+    "Rerun: `npm run bench` (all scenarios, 16–21 minutes on 2 cores), `BENCH_QUICK=1 npm run bench` (smoke run), `BENCH_ONLY=edge,rest npm run bench` (a subset).",
     "",
     `![latency percentiles](latency${suffix}.svg)`,
   ];

@@ -58,6 +58,13 @@ const zodEnglishOnly: Plugin = {
  * use; with code splitting an isolate compiles the entry (its routing and the Durable Objects'
  * classes) and then only the chunks its requests import. The options mirror wrangler's (its
  * conditions, target and syntax, `nodejs_compat`'s handling of built-ins).
+ *
+ * Wrangler's own answer to this is partial bundling (workers-sdk#3726, wrangler 3.11.0's notes):
+ * with `find_additional_modules` it uploads the files under `base_dir` that match `rules` as modules
+ * of their own, and in its bundling mode "dynamic imports … would be bundled into your entrypoint,
+ * making lazy loading less effective". Under `no_bundle` wrangler injects none of its dev-time
+ * middleware, so `npm run dev` triggers the cron through Miniflare's own
+ * `/cdn-cgi/handler/scheduled`, never `--test-scheduled`'s `/__scheduled`.
  */
 export async function bundleWorker() {
   const result = await build({
