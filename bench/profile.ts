@@ -6,13 +6,18 @@
  * BENCH_PROFILE_OUT=<file>.cpuprofile also writes the profile, for Chrome DevTools' Performance panel.
  */
 
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { devtools } from "../scripts/lib/devtools.ts";
+import { WORKER_OUT } from "../scripts/lib/worker-bundle.ts";
 import { CHANGES_LIMIT_MAX } from "../worker/routes/changes/schemas.ts";
 import { ENDPOINTS, type Endpoint, SEEDED } from "./lib/endpoints.ts";
 import { load } from "./lib/http-load.ts";
 import { startPgbouncer } from "./lib/pgbouncer.ts";
 import { ADMIN_TOKEN, seedTasks, startApp, startDatabase } from "./lib/stack.ts";
+import { bundleSections, sourceAt } from "./lib/startup-profile.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
 
 interface ProfileNode {
   id: number;
@@ -40,9 +45,30 @@ const name = process.env.BENCH_ENDPOINT ?? "getTask";
 const endpoint = PROFILED[name];
 if (!endpoint) throw new Error(`BENCH_ENDPOINT must be one of ${Object.keys(PROFILED).join(", ")}`);
 
-/** The package a script belongs to, or the project folder for our own code. */
-const owner = (url: string) => {
+/**
+ * The Worker's built modules by file name, read once the profile is taken (wrangler dev ran the
+ * unminified build by then): its chunks hold many packages each, told apart by line.
+ */
+let built: Map<string, string> | undefined;
+const builtFile = (url: string) => {
+  built ??= new Map(
+    readdirSync(WORKER_OUT, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".mjs"))
+      .map((f) => [basename(f), join(WORKER_OUT, f)] as const),
+  );
+  return built.get(basename(url));
+};
+const sections = new Map<string, ReturnType<typeof bundleSections>>();
+
+/** The package a frame's code belongs to, or the project folder for our own code. */
+const owner = (url: string, line: number) => {
   if (!url) return "(runtime)";
+  const file = builtFile(url);
+  if (file) {
+    if (!sections.has(file)) sections.set(file, bundleSections(file, ROOT));
+    return sourceAt(sections.get(file)!, line).replace(/ \(own code\)$/, "/");
+  }
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   const own = /\/(worker|party|client)\//.exec(url);
@@ -75,9 +101,10 @@ try {
   for (const node of profile.nodes) {
     const ms = (node.hitCount ?? 0) * perSample;
     if (ms === 0) continue;
-    const pkg = owner(node.callFrame.url);
+    const pkg = owner(node.callFrame.url, node.callFrame.lineNumber);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
-    const fn = `${node.callFrame.functionName || "(anonymous)"} ${pkg}:${node.callFrame.lineNumber + 1}`;
+    const where = builtFile(node.callFrame.url) ? `${pkg} ${basename(node.callFrame.url)}` : pkg;
+    const fn = `${node.callFrame.functionName || "(anonymous)"} ${where}:${node.callFrame.lineNumber + 1}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
   }
   const requests = result.rps * 5;

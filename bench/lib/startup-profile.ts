@@ -111,17 +111,22 @@ export function summarizeProfile(profilePath: string, build: WorkerBuild): Start
  * its own map (drizzle's point at `../src/…`).
  */
 function sectionsOf(build: WorkerBuild, module: string) {
-  const lines = readFileSync(join(build.outdir, module), "utf8").split("\n");
+  return bundleSections(join(build.outdir, module), build.esbuildBase);
+}
+
+/** `file`'s sections by input (its `// path` comments, relative to `base`), each with its package. */
+export function bundleSections(file: string, base: string) {
+  const lines = readFileSync(file, "utf8").split("\n");
   const starts: { line: number; source: string }[] = [];
   lines.forEach((text, line) => {
     const path = /^\/\/ ([^\s@]\S*\.(?:[cm]?[jt]sx?|json))$/.exec(text)?.[1];
-    if (path) starts.push({ line, source: packageOf(resolve(build.esbuildBase, path)) });
+    if (path) starts.push({ line, source: packageOf(resolve(base, path)) });
   });
   return starts;
 }
 
 /** The section holding a 0-based line; esbuild's helpers (__require, __name, __export) come before the first. */
-function sourceAt(starts: { line: number; source: string }[], line: number) {
+export function sourceAt(starts: { line: number; source: string }[], line: number) {
   let found = "esbuild's module helpers";
   for (const start of starts) {
     if (start.line > line) break;

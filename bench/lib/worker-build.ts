@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
+import { WORKER_METAFILE, WORKER_OUT } from "../../scripts/lib/worker-bundle.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const run = promisify(execFile);
@@ -64,7 +65,7 @@ export async function buildWorker(config?: string): Promise<WorkerBuild> {
     gzipBytes: gzipSync(Buffer.concat(contents)).length,
     wranglerReport: stdout.match(/Total Upload: .*/)?.[0] ?? "wrangler printed no size",
     // With `no_bundle` wrangler writes no metafile; the app's build writes its own.
-    metafile: existsSync(join(outdir, METAFILE)) ? join(outdir, METAFILE) : join(root, "dist/worker.meta.json"),
+    metafile: existsSync(join(outdir, METAFILE)) ? join(outdir, METAFILE) : WORKER_METAFILE,
     // wrangler runs esbuild in the directory of the wrangler.toml.
     esbuildBase: dirname(join(root, config ?? "wrangler.toml")),
     upload: join(dir, "worker.bundle"),
@@ -116,7 +117,7 @@ export function loadedFor(build: WorkerBuild, entries: string[]) {
     for (const imported of meta.outputs[chunk]!.imports)
       if (imported.kind === "import-statement" && !imported.external) chunks.add(imported.path);
   // The metafile names outputs from the repository's root; the upload holds them under its base_dir.
-  const contents = [...chunks].map((path) => readFileSync(join(build.outdir, relative("dist/worker", path))));
+  const contents = [...chunks].map((path) => readFileSync(join(build.outdir, relative(WORKER_OUT, join(root, path)))));
   return {
     modules: chunks.size,
     rawBytes: contents.reduce((sum, c) => sum + c.length, 0),

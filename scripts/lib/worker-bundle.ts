@@ -72,7 +72,8 @@ export async function bundleWorker() {
     entryPoints: { index: "worker/index.ts" },
     outdir: WORKER_OUT,
     chunkNames: "lazy/[name]-[hash]",
-    // wrangler's default module rules take `.mjs` as ES modules (and `.js` as CommonJS).
+    // `.mjs` is an ES module to every tool without a package.json beside it (Miniflare's default
+    // rules, Node in the bench); wrangler.toml's rule uploads lazy/*.mjs.
     outExtension: { ".js": ".mjs" },
     bundle: true,
     splitting: true,

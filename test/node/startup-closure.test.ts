@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { WORKER_METAFILE } from "../../scripts/lib/worker-bundle.ts";
 
 /**
  * What an isolate evaluates when it starts: the chunks of the upload that its entry module imports
@@ -37,7 +38,7 @@ beforeAll(async () => {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
   });
-  metafile = JSON.parse(readFileSync(join(ROOT, "dist/worker.meta.json"), "utf8")) as Metafile;
+  metafile = JSON.parse(readFileSync(WORKER_METAFILE, "utf8")) as Metafile;
   const entry = Object.keys(metafile.outputs).find((out) => metafile.outputs[out]!.entryPoint === "worker/index.ts");
   if (!entry) throw new Error("the metafile has no output for worker/index.ts");
   const chunks = new Set([entry]);
