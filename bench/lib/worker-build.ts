@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { WORKER_METAFILE, WORKER_OUT } from "../../scripts/lib/worker-bundle.ts";
+import type { Metafile } from "esbuild";
+import { outputsOf, staticClosure, WORKER_METAFILE, WORKER_OUT } from "../../scripts/lib/worker-bundle.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const run = promisify(execFile);
@@ -104,18 +105,8 @@ export function bundleContributors(build: WorkerBuild) {
  * split (scripts/lib/worker-bundle.ts), so this is what an isolate compiles for the parts it serves.
  */
 export function loadedFor(build: WorkerBuild, entries: string[]) {
-  const meta = JSON.parse(readFileSync(build.metafile, "utf8")) as {
-    outputs: Record<string, { entryPoint?: string; imports: { path: string; kind: string; external?: boolean }[] }>;
-  };
-  const chunks = new Set(
-    Object.entries(meta.outputs)
-      .filter(([, out]) => out.entryPoint && entries.includes(out.entryPoint))
-      .map(([path]) => path),
-  );
-  if (chunks.size !== entries.length) throw new Error(`the metafile has no output for some of ${entries.join(", ")}`);
-  for (const chunk of chunks)
-    for (const imported of meta.outputs[chunk]!.imports)
-      if (imported.kind === "import-statement" && !imported.external) chunks.add(imported.path);
+  const meta = JSON.parse(readFileSync(build.metafile, "utf8")) as Metafile;
+  const chunks = staticClosure(meta, outputsOf(meta, entries));
   // The metafile names outputs from the repository's root; the upload holds them under its base_dir.
   const contents = [...chunks].map((path) => readFileSync(join(build.outdir, relative(WORKER_OUT, join(root, path)))));
   return {

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { dirname, join, relative } from "node:path";
-import { build, type Plugin } from "esbuild";
+import { build, type Metafile, type Plugin } from "esbuild";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 /** What wrangler.toml uploads (`main`, `base_dir`): the entry and its chunks. */
@@ -118,6 +118,32 @@ async function writeIfChanged(path: string, contents: Uint8Array) {
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, contents);
   await rename(temporary, path);
+}
+
+/** The last build's metafile (`bundleWorker` writes it; `wrangler dev` and `wrangler deploy` run that build). */
+export async function readWorkerMetafile(): Promise<Metafile> {
+  return JSON.parse(await readFile(WORKER_METAFILE, "utf8")) as Metafile;
+}
+
+/** The outputs built from `entries`: source paths of the entry point or of `import()` targets, as the metafile names them. */
+export function outputsOf(meta: Metafile, entries: string[]) {
+  const outputs = Object.keys(meta.outputs).filter((out) => entries.includes(meta.outputs[out]!.entryPoint ?? ""));
+  if (outputs.length !== entries.length)
+    throw new Error(`the metafile has no output for some of ${entries.join(", ")}`);
+  return outputs;
+}
+
+/**
+ * What an isolate evaluates when it imports `outputs`: those chunks and every chunk they import
+ * statically, transitively. A chunk's code all runs when it is imported; `import()` targets wait
+ * for a request that needs them.
+ */
+export function staticClosure(meta: Metafile, outputs: string[]) {
+  const chunks = new Set(outputs);
+  for (const chunk of chunks)
+    for (const imported of meta.outputs[chunk]!.imports)
+      if (imported.kind === "import-statement" && !imported.external) chunks.add(imported.path);
+  return chunks;
 }
 
 /** Chunks of an earlier build (find_additional_modules would upload them too); index.d.ts is committed. */

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { WORKER_METAFILE } from "../../scripts/lib/worker-bundle.ts";
+import { outputsOf, readWorkerMetafile, staticClosure } from "../../scripts/lib/worker-bundle.ts";
 
 /**
  * What an isolate evaluates when it starts: the chunks of the upload that its entry module imports
@@ -15,21 +16,9 @@ import { WORKER_METAFILE } from "../../scripts/lib/worker-bundle.ts";
  */
 const ROOT = resolve(import.meta.dirname, "../..");
 
-interface Metafile {
-  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
-  outputs: Record<
-    string,
-    {
-      entryPoint?: string;
-      imports: { path: string; kind: string; external?: boolean }[];
-      inputs: Record<string, unknown>;
-    }
-  >;
-}
-
 let dir: string;
 let metafile: Metafile;
-let staticClosure: Set<string>;
+let startInputs: Set<string>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ocs-startup-"));
@@ -38,20 +27,13 @@ beforeAll(async () => {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
   });
-  metafile = JSON.parse(readFileSync(WORKER_METAFILE, "utf8")) as Metafile;
-  const entry = Object.keys(metafile.outputs).find((out) => metafile.outputs[out]!.entryPoint === "worker/index.ts");
-  if (!entry) throw new Error("the metafile has no output for worker/index.ts");
-  const chunks = new Set([entry]);
-  for (const chunk of chunks) {
-    for (const imported of metafile.outputs[chunk]!.imports) {
-      if (imported.kind === "import-statement" && !imported.external) chunks.add(imported.path);
-    }
-  }
-  staticClosure = new Set([...chunks].flatMap((chunk) => Object.keys(metafile.outputs[chunk]!.inputs)));
+  metafile = await readWorkerMetafile();
+  const loaded = staticClosure(metafile, outputsOf(metafile, ["worker/index.ts"]));
+  startInputs = new Set([...loaded].flatMap((chunk) => Object.keys(metafile.outputs[chunk]!.inputs)));
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const reached = (fragment: string) => [...staticClosure].filter((path) => path.includes(fragment));
+const reached = (fragment: string) => [...startInputs].filter((path) => path.includes(fragment));
 
 it("starts without the packages that only requests need", () => {
   for (const pkg of [
@@ -99,16 +81,9 @@ it("runs every module of ours after what it imports: each import's chunk is amon
   const chunkOf = new Map<string, string>();
   for (const [chunk, out] of Object.entries(metafile.outputs))
     for (const input of Object.keys(out.inputs)) chunkOf.set(input, chunk);
-  const closure = (chunk: string) => {
-    const seen = new Set([chunk]);
-    for (const at of seen)
-      for (const imported of metafile.outputs[at]!.imports)
-        if (imported.kind === "import-statement" && !imported.external) seen.add(imported.path);
-    return seen;
-  };
   const late: string[] = [];
   for (const [chunk, out] of Object.entries(metafile.outputs)) {
-    const loaded = closure(chunk);
+    const loaded = staticClosure(metafile, [chunk]);
     for (const input of Object.keys(out.inputs)) {
       if (!/^(worker|party)\//.test(input)) continue;
       for (const imported of metafile.inputs[input]!.imports) {
