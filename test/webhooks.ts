@@ -45,9 +45,9 @@ export async function eventsAbout(name: string, entityId: string) {
 
 /** Polls until `check` passes or `ms` pass. */
 export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
+  const until = performance.now() + ms;
   let value = await read();
-  while (!check(value) && Date.now() < until) {
+  while (!check(value) && performance.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     value = await read();
   }

@@ -55,9 +55,9 @@ export async function startPgbouncer(target: { host: string; port: number }, poo
   const child: ChildProcess = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   for (const s of [child.stdout, child.stderr]) s?.on("data", (d) => (output += d));
-  const deadline = Date.now() + 10_000;
+  const deadline = performance.now() + 10_000;
   while (!(await listening(port))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`pgbouncer did not start:\n${output}`);
+    if (performance.now() > deadline || child.exitCode !== null) throw new Error(`pgbouncer did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

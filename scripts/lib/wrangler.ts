@@ -98,8 +98,8 @@ async function startOnce(options: WranglerDevOptions): Promise<RunningWorker> {
   };
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
-  while (Date.now() < deadline && child.exitCode === null) {
+  const deadline = performance.now() + (options.timeoutMs ?? 90_000);
+  while (performance.now() < deadline && child.exitCode === null) {
     try {
       if ((await fetch(`${url}/health`)).ok)
         return { url, pid: child.pid!, inspectorUrl: `http://127.0.0.1:${inspectorPort}`, output: () => output, stop };

@@ -212,8 +212,14 @@ describe.skipIf(!runnable)("the agenda, reminders, notices and keys in the dashb
     await page.addInitScript((key) => localStorage.setItem("openclaw-sync.api-key", key), key);
     await page.goto(`${baseUrl()}/`);
     await page.waitForSelector('#status[data-status="live"]', { timeout: 10_000 });
+    // The list's own GET must have answered before the task below is written: on a busy machine a
+    // GET still in flight ran its query after that write and listed the task without the room.
+    const listed = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === "/tasks" && response.request().method() === "GET",
+    );
     await page.click("nav button:has-text('Tasks')");
     await page.waitForSelector("#tasks-heading");
+    await listed;
     await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
 
     down = true;

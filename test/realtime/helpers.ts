@@ -33,11 +33,11 @@ export async function openRoomSocket(query: Record<string, string> = {}) {
   });
   /** The first message (from `from` on) that matches, within `ms`. */
   async function next(match: (data: any) => boolean, ms = 2000, from = 0) {
-    const deadline = Date.now() + ms;
+    const deadline = performance.now() + ms;
     for (;;) {
       const found = messages.slice(from).find((m) => match(m.data));
       if (found) return found;
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (left <= 0)
         throw new Error(`no matching message within ${ms} ms; got ${JSON.stringify(messages.map((m) => m.data.type))}`);
       await new Promise<void>((resolve) => {
