@@ -20,20 +20,22 @@ const literal = (value: unknown): string => {
 };
 
 /**
- * Runs the services behind four endpoints with a recording logger and turns what they sent into
+ * Runs the services behind four endpoints with a recording pool and turns what they sent into
  * pgbench scripts: the same statements, parameters written in as literals. The publish step's
  * change-log read (run after each write) is included; it is database work the request causes.
  */
 export async function captureHandlerSql(databaseUrl: string): Promise<HandlerScripts> {
   let lines: string[] = [];
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-  const db = drizzle(pool, {
-    logger: {
-      logQuery(query, params) {
-        lines.push(`${query.replace(/\$(\d+)/g, (_, i) => literal(params[Number(i) - 1]))};`.replace(/\s+/g, " "));
-      },
-    },
-  });
+  // Recorded where pg is called, not by drizzle's logger: queries built once per isolate
+  // (worker/db/prepared.ts) reach the pool without passing the request's drizzle instance.
+  const send = pool.query.bind(pool) as (config: unknown, values?: unknown[]) => Promise<unknown>;
+  pool.query = ((config: string | { text: string }, values: unknown[] = []) => {
+    const text = typeof config === "string" ? config : config.text;
+    lines.push(`${text.replace(/\$(\d+)/g, (_, i) => literal(values[Number(i) - 1]))};`.replace(/\s+/g, " "));
+    return send(config, values);
+  }) as typeof pool.query;
+  const db = drizzle(pool);
   const committed: string[] = [];
   const store = { db, time: settingsOf({}).time, onCommitted: (txid: string) => committed.push(txid) };
   const take = async (run: () => Promise<unknown>) => {

@@ -1,4 +1,5 @@
 import { and, arrayContains, eq, getTableColumns, gte, ilike, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { preparedOnce } from "../db/prepared";
 import { attachmentKey, attachments, type TaskRow, tasks } from "../db/schema";
 import { discardObjects } from "./attachments";
 import { NotFoundError } from "./errors";
@@ -62,8 +63,17 @@ export const unknownReference = (err: unknown, input: { project_id?: string | nu
       : err;
 
 /** @throws NotFoundError */
+/** The most frequent read of all (agents fetch a task before acting on it), so built once per isolate. */
+const taskById = preparedOnce((db) =>
+  db
+    .select()
+    .from(tasks)
+    .where(eq(tasks.id, sql.placeholder("id")))
+    .prepare(""),
+);
+
 export async function getTask(store: Store, { id }: { id: string }): Promise<TaskRow> {
-  const [row] = await store.db.select().from(tasks).where(eq(tasks.id, id));
+  const [row] = await taskById(store.db, { id });
   if (!row) throw new NotFoundError("task", id);
   return row;
 }
